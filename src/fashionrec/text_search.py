@@ -233,11 +233,15 @@ NEGATIONS_KEPT = 64
 TYPE_CONNECTORS = re.compile(r"\s*(?:&|\+|,|/|\band\b|\bor\b)\s*", re.IGNORECASE)
 
 
-def _categories_holding(rows: np.ndarray, category: np.ndarray, share: float) -> set[str]:
-    """The values of ``category`` ((n,) object, a row's masterCategory) that each hold at least ``share`` of
-    ``rows`` ((n,) bool); none where ``rows`` marks none."""
-    values, counts = np.unique(category[rows].astype(str), return_counts=True)
-    return {str(v) for v, c in zip(values, counts, strict=True) if c >= share * counts.sum()}
+def _categories_holding(rows: np.ndarray, coded: tuple[np.ndarray, dict], share: float) -> set[str]:
+    """The values of a column (``coded``, its :meth:`~fashionrec.item_tables.ItemTables._value_index`: (n,) codes,
+    -1 where missing, and {value: code}) that each hold at least ``share`` of ``rows`` ((n,) bool), a row without
+    one counted among them; none where ``rows`` marks none. By the kept codes (np.unique of the rows' names, from a
+    column converted to objects at each call, was a third of the two stop 73 reads' cost in each browse)."""
+    codes, index = coded
+    counts = np.bincount(codes[rows & (codes >= 0)], minlength=len(index))
+    names = list(index)
+    return {str(names[c]) for c in np.flatnonzero(counts >= max(share * rows.sum(), 1))}
 
 
 def _spread_names(rows: np.ndarray, sims: np.ndarray, name_of, penalty: float) -> Iterable[int]:
@@ -655,7 +659,7 @@ class TextSearch:
         if not types or not typed or "subCategory" not in self.items:
             return out
         of_type = self._is("articleType", types) & ~self._free_items()
-        groups = _categories_holding(of_type, self.items["subCategory"].to_numpy(dtype=object), OWN_CATEGORY_SHARE)
+        groups = _categories_holding(of_type, self._value_index("subCategory"), OWN_CATEGORY_SHARE)
         named = (self._is("subCategory", sorted(groups)) & ~self._free_items() & ~of_type
                  & np.logical_and.reduce([self._named_as_type(w) for w in typed]))
         return named if named.sum() > of_type.sum() else out
@@ -723,7 +727,7 @@ class TextSearch:
             return out
         phrases = self._attribute_phrases(query)
         read = {w for _, phrase, _ in phrases for w in search_words(phrase)}
-        category = self.items["masterCategory"].to_numpy(dtype=object)
+        category = self._value_index("masterCategory")
         kept = ~self._free_items()
         # (the words, the categories they name): a type's words, then any other word of one kind.
         # (A type phrase's type words alone: "shoe" of "formal shoes", not "formal", which shirts are named with.)
