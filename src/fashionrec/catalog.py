@@ -68,6 +68,7 @@ from fashionrec.shop_attributes import (
     from_woocommerce,
     named_for_a_child,
     one_of_several,
+    option_colour,
 )
 from fashionrec.shop_ids import collision_said, handle_column, handle_id, no_handle_said
 from fashionrec.stock import (
@@ -298,6 +299,12 @@ class DataReport:
     # Ids of the rows whose level was a missing-value word ("None", "NULL", "N/A": stock.NO_LEVEL_WORDS), read as no
     # level (available) and said by data check (stop 68: "None" was sold out here, no level on the command line).
     no_level_word_ids: list[int] = field(default_factory=list)
+    # A catalogue without a colour column of its own (a BigCommerce export has none, stop 74): its variant lines'
+    # colour options by product ({id: colours, "[RT]Color=Navy" as Navy Blue}), and the colours filled, by where
+    # from ({"option" | "name": ids}; the rest from the photos at `index build`: fashionrec.name_colours).
+    colour_unlabelled: bool = False
+    option_colours: dict[int, list[str]] = field(default_factory=dict)
+    colours_filled: dict[str, list[int]] = field(default_factory=dict)
     rows_rejected: list[RejectedRow] = field(default_factory=list)
     with_image: int = 0
     missing_image: int = 0
@@ -602,6 +609,20 @@ class DataReport:
                 f"{'s' if k != 1 else ''} the shop hides{': ' + said if k else ''}; left out of the catalogue, "
                 "so never recommended or searched (the next `index build` of an export that shows one adds it back)")
 
+    def colours_said(self) -> str:
+        """The line `data check` gives a catalogue without a colour column: where its colours are read from."""
+        options, named = (self.colours_filled.get(k, []) for k in ("option", "name"))
+        several = [i for i in options if len(set(self.option_colours.get(i, []))) > 1]
+        left = max(self.rows - len(options) - len(named), 0)
+        return (f"colours          no colour column, so read, not labelled: {len(options)} from a variant line's "
+                f"colour option" + (f" (ids {first_few(options, 5)})" if options else "")
+                + (f", {len(several)} of them naming several colours, read as the first (ids {first_few(several, 5)})"
+                   if several else "")
+                + f"; {len(named)} from the one colour the product's name says"
+                + (f" (ids {first_few(named, 5)})" if named else "")
+                + f"; {left} from the tagger's reading of the photo at `index build`; the API's items say which "
+                "(baseColour_from); a colour column (or columns.json mapping one) gives the shop's own labels")
+
     def summary_lines(self) -> list[str]:
         """A short human-readable report, one fact per line."""
         lines = [
@@ -786,6 +807,8 @@ class DataReport:
         if self.absent_columns:
             lines.append(f"absent columns   {', '.join(self.absent_columns)}: not in the header, so empty in every "
                          f"row (add the column to {self.table_name} to give them){self.misnamed_said()}")
+        if self.colour_unlabelled:
+            lines.append(self.colours_said())
         if self.price_column:
             lines.append(f"prices           read from the column {self.price_column!r}"
                          + (f", else {self.price_fallback_column!r}" if self.price_fallback_column else "")
@@ -1708,6 +1731,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS
                               and i not in read_at]
     report.absent_columns = missing
+    report.colour_unlabelled = "baseColour" in missing
     # Said, not refused: a refusal stopped shops whose "season_code" or "main_category" is no label (a review),
     # and a column named otherwise ("Color") left the labels empty without a word before.
     report.misnamed_columns = dict(_misnamed(header, missing, _samples(physical, at, sep, header)))
@@ -1919,6 +1943,9 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             # each SKU line was rejected as "no id" and the shop's stock went unread).
             report.variant_lines_folded.append(line)
             report.rows -= 1
+            options = option_colour(rec.get("productDisplayName", "")) if report.colour_unlabelled else None
+            if options:     # "[S]Size=M,[RT]Color=Navy": the colour of the product above (stop 74)
+                report.option_colours.setdefault(last_product[0], []).append(options)
             if kind in SIZE_LISTING_KINDS:
                 _fold_variant(report, records, variant_stock, last_product, row, price_at, stock_at, by_parent=True,
                               sold_at=sold_at)
@@ -2114,6 +2141,17 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             report.invalid_values[STOCK] = df.loc[bad, "id"].astype(int).tolist()
         report.sold_out_ids = df.loc[df[STOCK] <= 0, "id"].astype(int).tolist()
     df["id"] = df["id"].astype("int64")
+    if report.colour_unlabelled:
+        # No colour column (a BigCommerce export's): each product's colour read from its options or name, the rest
+        # from its photo at `index build`, so that a colour filter, a search's colour word and the reasons work.
+        from fashionrec.name_colours import fill_colours  # (it reads the item tables, which read this module)
+
+        report.colours_filled = fill_colours(df, report.option_colours)
+        # Not "empty fields": the colours line says where the rest come from (their photos, at the build).
+        report.missing_values.pop("baseColour", None)
+        report.missing_value_ids.pop("baseColour", None)
+        if "baseColour" in report.absent_columns:
+            report.absent_columns.remove("baseColour")
     return df
 
 

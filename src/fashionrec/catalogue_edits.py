@@ -67,6 +67,7 @@ from fashionrec.errors import (
 )
 from fashionrec.index_delta import same_levels
 from fashionrec.item_tables import STOCK_FREE_TABLES, filter_attrs, plain
+from fashionrec.name_colours import COLOUR_FROM, FROM_NAME, FROM_PHOTO
 from fashionrec.progress import hidden
 from fashionrec.results import FILTER_KEYS, UNSURE, id_list
 from fashionrec.shop_ids import handle_id
@@ -330,7 +331,8 @@ def _source_of(image) -> Path | bytes | None:
 
 def _row_metadata(row: pd.Series) -> dict:
     """A folder row's fields as add_product takes them, its price too (stop 64): the empty ones left out."""
-    return {c: plain(row[c]) for c in [*COLUMNS, PRICE, STOCK] if c in row and not pd.isna(row[c]) and row[c] != ""}
+    return {c: plain(row[c]) for c in [*COLUMNS, PRICE, STOCK, COLOUR_FROM] if c in row and not pd.isna(row[c])
+            and row[c] != ""}
 
 
 def _written_as(spelt: str, item_id: int) -> bool:
@@ -962,6 +964,12 @@ class CatalogueEdits:
                         if self.canonical_value(head, row.get(head) or preds[f"pred_{head}"]) is None]
         for head in guessed:
             row[head] = row.get(head) or preds[f"pred_{head}"]
+        if COLOUR_FROM in self.items and row.get("baseColour") not in (None, ""):
+            # An index of a catalogue without a colour column (stop 74): the added product's colour said as read
+            # too, from its name, else from its photo (the tagger's reading, or the product whose photo it is); a
+            # colour given keeps where it was read from (a folder's row read so, a product a rebuild carries over).
+            row[COLOUR_FROM] = (metadata.get(COLOUR_FROM) if metadata.get("baseColour") else
+                                FROM_NAME if "baseColour" in from_name else FROM_PHOTO)
         def warn(said: str) -> None:
             if not quiet:       # a rebuild carrying a product over: said when it was added, not at every build
                 log.warning("%s", said)

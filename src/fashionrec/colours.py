@@ -12,6 +12,7 @@ Navy Blue's Blue, Purple and Charcoal; Pink's Rose and Mauve.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -60,6 +61,17 @@ TONES = frozenset({"rose gold"})
 # shades (a light blue shirt is Blue), but its product names say them: a search that asks for one lists the
 # products named so first ("light blue formal shirt" began with a "Blue & Light Brown Striped Shirt").
 SHADES = frozenset({"light", "dark", "pale", "deep", "bright"})
+
+
+def catalogue_colour(written: str) -> str:
+    """A shop's colour word as the catalogue's colour name: "navy" Navy Blue, "GRAY" Grey, "off-white" Off White
+    (the names the colour filter, the text search and the swatches know); another as written, its words capitalised
+    ("heather blue" Heather Blue)."""
+    text = re.sub(r"\s+", " ", written.replace("-", " ").replace("_", " ")).strip()
+    folded = text.casefold()
+    known = {c.casefold(): c for c in SWATCHES}
+    return known.get(folded) or COLOUR_WORDS.get(folded) or COLOUR_WORDS.get(folded.replace(" ", "")) \
+        or " ".join(w[:1].upper() + w[1:] for w in text.split())
 
 
 @functools.cache

@@ -63,6 +63,7 @@ from fashionrec.index_delta import current_items
 from fashionrec.index_reuse import description_sha256, embed_reusing, encode_reusing, read_reusable, write_digests
 from fashionrec.item_tables import plain
 from fashionrec.levels import levels_fingerprint
+from fashionrec.name_colours import COLOUR_FROM, fill_from_photos
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE
 from fashionrec.stock import STOCK
 from fashionrec.stock_kept import keep_levels_set_since, stock_kept_said, write_built_levels
@@ -216,9 +217,16 @@ class IndexBuilding:
         # items.csv only then, so an index of a catalogue without prices is as before, and one built before prices
         # were read loads as an index without them.
         # The stock level likewise (stop 67): sold-out products are indexed, and left out of what a shopper sees.
-        kept = [c for c in [*COLUMNS, PRICE, STOCK] if c in usable.columns]
+        # And where a colour was read from where the catalogue has no colour column (stop 74: name_colours).
+        kept = [c for c in [*COLUMNS, PRICE, STOCK, COLOUR_FROM] if c in usable.columns]
         items = usable[kept + ["image_path"]].reset_index(drop=True)
         items = pd.concat([items, preds], axis=1)
+        # ... the rest from the photo, before the product text is embedded (its colour in it): a BigCommerce shop's
+        # products without a colour option or word had no colour anywhere but `predicted` (stop 73's trial).
+        from_photos = fill_from_photos(items)
+        if from_photos:
+            log.info("%d products' colour read from their photo (the catalogue has no colour column, and neither "
+                     "an option nor the name said one)", len(from_photos))
         items["image_path"] = [str(Path(p).resolve()) for p in items["image_path"]]
         log.info("embedding product text of %d items", len(items))
         text_vecs, reused_texts = encode_reusing([product_text(r) for r in items.to_dict("records")], before,
@@ -543,7 +551,9 @@ def _added_products(index_dir: Path,
         if item_id in catalogue_ids:
             replaced.append(item_id)       # the catalogue's row under that id wins
             continue
-        metadata = {c: plain(row.get(c)) for c in [*COLUMNS, PRICE, STOCK] if plain(row.get(c)) is not None}
+        # (and where its colour was read from, stop 74: kept through the rebuild)
+        metadata = {c: plain(row.get(c)) for c in [*COLUMNS, PRICE, STOCK, COLOUR_FROM]
+                    if plain(row.get(c)) is not None}
         if written.get(str(item_id)):
             metadata[ID_AS_WRITTEN] = written[str(item_id)]
         photo = index_dir / str(row["image_path"])

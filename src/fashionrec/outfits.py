@@ -18,7 +18,6 @@ import pandas as pd
 from fashionrec.blas import one_blas_thread
 from fashionrec.catalog import shipped_description
 from fashionrec.colours import distance, nearness
-from fashionrec.item_tables import catalogue_brands
 from fashionrec.looks import (
     ACCESSORY_DEFAULT,
     ACCESSORY_PAIR_CAP,
@@ -45,8 +44,6 @@ from fashionrec.looks import (
     MATCHED_SLOTS,
     MULTI,
     MULTI_NAME,
-    NAMED_ALIAS,
-    NAMED_NOT_COLOUR,
     NAMED_TYPES,
     NAMED_USAGE,
     NAMED_USAGE_PATTERN,
@@ -77,13 +74,13 @@ from fashionrec.looks import (
     TYPE_USAGE,
     USAGE_SLOTS,
     WARM_NAME,
-    WEARER_NAME,
     WHOLE_OUTFITS,
     WORN_UNDER,
     colour_compatibility,
     footwear_said,
     slot_name,
 )
+from fashionrec.name_colours import brands_of, named_colours
 from fashionrec.results import Rec, check_k
 from fashionrec.tagger import l2_normalise
 from fashionrec.vocabulary import INFANT_NAME, SYNONYMS, USAGE_WORDS, singular
@@ -105,20 +102,6 @@ CHILD_SIDES = {"Boys": "boys'", "Girls": "girls'", "Men": "boys'", "Women": "gir
 LEAN_NEIGHBOURS = 20
 
 FREEBIE_VOTES = 3       # of a freebie's 15 nearest products, how many must agree on what it is (at least)
-
-
-def _after_brand(names: pd.Series, brands: frozenset[str]) -> pd.Series:
-    """Each name less its brand: the shortest of ``brands`` it begins with ("Red Rose Blue Camisole": "Blue
-    Camisole"; "Red Tape Black Shoes": "Black Shoes", not "red tape black" of a name "Red Tape Black Men ..."),
-    or else its first word ("FNF Multi Coloured Sari": "Multi Coloured Sari"). A name without a wearer word still
-    begins with its brand in the catalogue (3,357 such names), and a brand may hold a colour: Red Tape, Red Chief,
-    Black Coffee, Pink Floyd, Do U Speak Green."""
-    def rest(name: str) -> str:
-        words = name.split()
-        folded = [w.casefold() for w in words]
-        ends = [n for n in range(1, len(words)) if " ".join(folded[:n]) in brands]
-        return " ".join(words[ends[0] if ends else 1:])
-    return names.map(rest)
 
 
 def _draw(item_id: int, slot: str) -> float:
@@ -266,32 +249,18 @@ class Outfits:
         Fabindia too". A colour label's words begin no brand of names without a wearer word."""
         key = ("brands", "catalogue")
         if key not in self._codes:
-            names = self.items["productDisplayName"].fillna("").astype(str)
-            labels = self.items["baseColour"].dropna().unique()
-            colours = frozenset(w.casefold() for c in labels for w in str(c).split())
-            self._codes[key] = catalogue_brands(names, colours | frozenset(NAMED_ALIAS))
+            self._codes[key] = brands_of(self.items["productDisplayName"], self.items["baseColour"].dropna().unique())
         return self._codes[key]
 
     def _named_colours(self) -> tuple[list[str], list[tuple[str, ...]]]:
         """Per version of the items, each product's name after its wearer, or where it names none after its brand
-        (:func:`_after_brand`: "FNF Multi Coloured Sari", "Red Rose Blue Camisole"), and the colour labels of the
-        catalogue it names there, longest first ("Navy Blue", not "Blue"; a dial's colour is not the product's);
-        none where no label is a colour the colours module knows (a catalogue without colours)."""
+        (:func:`~fashionrec.name_colours.named_colours`: "FNF Multi Coloured Sari", "Red Rose Blue Camisole"), and
+        the colour labels of the catalogue it names there, longest first ("Navy Blue", not "Blue"; a dial's colour is
+        not the product's); none where no label is a colour the colours module knows (a catalogue without colours)."""
         key = ("named", "colours")
         if key not in self._codes:
-            it = self.items
-            labels = [c for c in it["baseColour"].dropna().unique() if distance(c, c) is not None]
-            canon = {c.lower(): c for c in labels} | {a: c for a, c in NAMED_ALIAS.items() if c in labels}
-            words = "|".join(re.escape(w) for w in sorted(set(canon) - {c.lower() for c in NAMED_NOT_COLOUR},
-                                                          key=len, reverse=True))
-            names = it["productDisplayName"].fillna("").astype(str)
-            said = names.str.extract(WEARER_NAME, expand=False)
-            unworn = said.isna()
-            said[unworn] = _after_brand(names[unworn], self._catalogue_brands())
-            colours = re.compile(rf"\b({words})\b(?!\s+(?:round\s+)?dial)", re.IGNORECASE)
-            named = [tuple(dict.fromkeys(canon[m.lower()] for m in colours.findall(rest))) if words else ()
-                     for rest in said]
-            self._codes[key] = (said.tolist(), named)
+            labels = list(self.items["baseColour"].dropna().unique())
+            self._codes[key] = named_colours(self.items["productDisplayName"], labels, self._catalogue_brands())
         return self._codes[key]
 
     def _named_rows(self) -> dict[str, np.ndarray]:

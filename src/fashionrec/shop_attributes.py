@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from fashionrec.colours import catalogue_colour
 from fashionrec.column_map import spelling
 from fashionrec.vocabulary import CHILDREN_NAME, GENDER_WORDS, KIDS_NAME
 
@@ -319,3 +320,15 @@ class AttributeReader:
         if name_at is None or not row[name_at].strip():
             return ""
         return "" if ATTRIBUTE_COLUMNS.get(spelling(row[name_at])) == column else row[name_at].strip()
+
+
+# A colour option as a BigCommerce SKU line writes it in its name field ("[S]Size=M,[RT]Color=Navy": the option's
+# kind in brackets, [RT] a rectangle list, [CS] a swatch, [S] a select), or without the kind; a swatch's value may
+# carry its hex code after a bar ("Navy|#1b2a6b").
+OPTION_COLOUR = re.compile(r"(?i)(?:^|,)\s*(?:\[[a-z]+\])?\s*(?:colou?rs?|shade)\s*=\s*([^,|]+)")
+
+
+def option_colour(options: str) -> str | None:
+    """The colour a variant line's options name ("[S]Size=M,[RT]Color=Navy": Navy Blue), else None."""
+    m = OPTION_COLOUR.search(options or "")
+    return catalogue_colour(m.group(1)) if m and m.group(1).strip() else None

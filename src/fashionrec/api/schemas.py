@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from fashionrec.catalog import ATTRIBUTES, ID_AS_WRITTEN, PLACEHOLDER_NAME, made_name
 from fashionrec.item_tables import SOLD_OUT_KEY, price_of
 from fashionrec.levels import READ_FROM_TYPE
+from fashionrec.name_colours import COLOUR_FROM
 from fashionrec.stock import STOCK, level_said
 
 # Metadata columns an item shows (and a new product may carry), in display order.
@@ -55,6 +56,11 @@ class Item(Answer):
     subCategory: str | None = None
     articleType: str | None = None
     baseColour: str | None = None
+    baseColour_from: str | None = Field(
+        None, description="Where baseColour was read from where the shop's catalogue has no colour column (a "
+        "BigCommerce export): 'option' (a SKU or variant line's colour option), 'name' (the one colour its name says) "
+        "or 'photo' (the tagger's reading at index build; for a product added since, of its photo, or the colour of "
+        "the product whose photo it is); a colour read, not labelled. Null where the catalogue labels it.")
     season: str | None = None
     year: int | None = None
     usage: str | None = None
@@ -338,6 +344,8 @@ def to_item(d: dict, item_id: int | None = None, root: str = "") -> Item:
     # As the price: a level edited by hand into items.csv as text is none, not a 500 (stock.level_said).
     fields[STOCK] = level_said(d.get(STOCK))
     fields[SOLD_OUT_KEY] = d.get(SOLD_OUT_KEY) if isinstance(d.get(SOLD_OUT_KEY), bool) else None
+    # Where a colour the shop did not label was read from (name_colours, stop 74): said, not passed off as a label.
+    fields[COLOUR_FROM] = str(_clean(d.get(COLOUR_FROM))) if _clean(d.get(COLOUR_FROM)) is not None else None
     predicted = {}
     for head in ATTRIBUTES:
         label, prob = _clean(d.get(f"pred_{head}")), _clean(d.get(f"pred_{head}_prob"))
