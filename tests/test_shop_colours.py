@@ -62,6 +62,12 @@ def test_a_catalogue_with_a_colour_column_keeps_its_own_labels(tmp_path: Path) -
     assert colours.isna().tolist() == [True, False] and colours[2] == "Navy Blue"
     assert COLOUR_FROM not in catalog.table and not catalog.report.colour_unlabelled
     assert not any(line.startswith("colours ") for line in catalog.report.summary_lines())
+    # One named otherwise ("Color", unmapped) is the shop's labels too: said, to map, not read over from the names.
+    (tmp_path / "styles.csv").write_text("id,articleType,Color,productDisplayName\n1,Tshirts,Navy Blue,Roadster Men "
+                                         "Black Tee\n")
+    catalog = load_catalog(tmp_path, check_images=False, progress=False, warn=False)
+    assert catalog.table["baseColour"].isna().all() and "baseColour" in catalog.report.absent_columns
+    assert "'Color' may be baseColour" in catalog.report.misnamed_said()
 
 
 def test_a_catalogue_without_colours_is_given_them_at_the_build_and_filtered_and_searched_by_them(

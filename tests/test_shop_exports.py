@@ -1047,7 +1047,8 @@ def test_a_shopify_exports_tags_give_its_wearer_usage_and_season(tmp_path: Path)
              'cap,10793,Cap,Caps,"Men, Women, Summer",299']
     report, labels = _shopify_labels(tmp_path, header, lines)
     assert labels[["gender", "usage", "season", "baseColour"]].to_dict("index") == {
-        12933: {"gender": "Men", "usage": "Casual", "season": "Summer", "baseColour": None},
+        # (its colour its name's since stop 74: the export has no colour column, and the name says one)
+        12933: {"gender": "Men", "usage": "Casual", "season": "Summer", "baseColour": "Navy Blue"},
         10652: {"gender": "Women", "usage": None, "season": None, "baseColour": None},   # a tag "Black" is no colour
         10315: {"gender": None, "usage": None, "season": None, "baseColour": None},
         # Tagged for both sides: sold to either, Unisex (as a gender attribute "Men, Women"), not the first tag's.

@@ -1731,10 +1731,11 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS
                               and i not in read_at]
     report.absent_columns = missing
-    report.colour_unlabelled = "baseColour" in missing
     # Said, not refused: a refusal stopped shops whose "season_code" or "main_category" is no label (a review),
     # and a column named otherwise ("Color") left the labels empty without a word before.
     report.misnamed_columns = dict(_misnamed(header, missing, _samples(physical, at, sep, header)))
+    # No colour column, nor one named otherwise ("Color" unmapped: its labels are the shop's, to map, not to guess).
+    report.colour_unlabelled = "baseColour" in missing and "baseColour" not in report.misnamed_columns.values()
     n = len(header)
     # (No name in a file of levels, `index stock --from`'s: a row of extra fields is then refused, not recovered.)
     name_at = header.index("productDisplayName") if "productDisplayName" in header else None

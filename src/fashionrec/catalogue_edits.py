@@ -67,7 +67,7 @@ from fashionrec.errors import (
 )
 from fashionrec.index_delta import same_levels
 from fashionrec.item_tables import STOCK_FREE_TABLES, filter_attrs, plain
-from fashionrec.name_colours import COLOUR_FROM, FROM_NAME, FROM_PHOTO
+from fashionrec.name_colours import COLOUR_FROM, FILLED_FROM, FROM_NAME, FROM_PHOTO
 from fashionrec.progress import hidden
 from fashionrec.results import FILTER_KEYS, UNSURE, id_list
 from fashionrec.shop_ids import handle_id
@@ -834,10 +834,15 @@ class CatalogueEdits:
         if unknown_values:
             raise BadInputError("; ".join(unknown_values) + ". A new value needs allow_new_values (API: "
                                 "allow_new_values=true; CLI: --new-values)")
-        unknown = sorted(set(metadata) - set(COLUMNS) - {PRICE, STOCK})
+        # (And where its colour was read from: a folder's row of a catalogue without a colour column, a product a
+        # rebuild carries over; stop 74.)
+        unknown = sorted(set(metadata) - set(COLUMNS) - {PRICE, STOCK, COLOUR_FROM})
         if unknown:
             raise BadInputError(f"unknown metadata field {', '.join(unknown)}; valid: "
                                 f"{', '.join([*COLUMNS, PRICE, STOCK])}")
+        if metadata.get(COLOUR_FROM) not in (None, *FILLED_FROM):
+            raise BadInputError(f"{COLOUR_FROM} is where a colour was read from, one of {', '.join(FILLED_FROM)}; got "
+                                f"{metadata[COLOUR_FROM]!r}")
         if metadata.get(STOCK) is not None:     # a quantity or yes/no, as styles.csv's stock column is read
             metadata[STOCK] = _checked_level(metadata[STOCK])
         price_read = None       # what is said of a price whose dot the shop's prices read (said once it goes in)
