@@ -66,12 +66,12 @@ SHADES = frozenset({"light", "dark", "pale", "deep", "bright"})
 def catalogue_colour(written: str) -> str:
     """A shop's colour word as the catalogue's colour name: "navy" Navy Blue, "GRAY" Grey, "off-white" Off White
     (the names the colour filter, the text search and the swatches know); another as written, its words capitalised
-    ("heather blue" Heather Blue)."""
+    ("heather BLUE" Heather Blue, "multi" Multi)."""
     text = re.sub(r"\s+", " ", written.replace("-", " ").replace("_", " ")).strip()
     folded = text.casefold()
     known = {c.casefold(): c for c in SWATCHES}
     return known.get(folded) or COLOUR_WORDS.get(folded) or COLOUR_WORDS.get(folded.replace(" ", "")) \
-        or " ".join(w[:1].upper() + w[1:] for w in text.split())
+        or " ".join(w.capitalize() for w in text.split())
 
 
 @functools.cache
