@@ -1,6 +1,8 @@
 """Products a shop's export marks hidden (stop 73's BigCommerce trial): "Product Visible?" N, Shopify's "Published"
 FALSE and "Status" draft or archived, WooCommerce's "Published" 0 or -1 and "Visibility in catalog" hidden. They were
-read as any other product, so a product the shop had taken off its shelves was recommended and searched."""
+read as any other product, so a product the shop had taken off its shelves was recommended and searched. The loader
+reads which (``report.hidden``) and keeps their rows (stop 74; stop 73 left them out): an index holds them, never
+shown (test_hidden_kept.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ def _loaded(path: Path, mapping: dict[str, str]):
     return load_catalog(path, progress=False, warn=False)
 
 
-def test_a_bigcommerce_product_not_visible_is_left_out_with_its_sizes_and_said(tmp_path: Path) -> None:
+def test_a_bigcommerce_product_not_visible_is_read_hidden_with_its_sizes_and_said(tmp_path: Path) -> None:
     path = _shop(tmp_path, ["Product,12933,Roadster Navy Tee,P,19.99,4,Tshirts,Y",
                             "SKU,,[S]Size=S,,,4,,",
                             "Product,10652,Puma Jeans,P,49.00,3,Jeans,N",
@@ -27,7 +29,7 @@ def test_a_bigcommerce_product_not_visible_is_left_out_with_its_sizes_and_said(t
                  header="Item Type,Product ID,Product Name,Product Type,Price,Current Stock Level,Category,"
                         "Product Visible?", photos=(12933, 10315, 10652))
     catalog = _loaded(path, BC_MAP)
-    assert sorted(catalog.table["id"]) == [10315, 12933]
+    assert sorted(catalog.table["id"]) == [10315, 10652, 12933]      # kept, its sizes folded in
     assert catalog.report.hidden == {10652: "'Product Visible?' is 'N'"}
     assert catalog.report.rows_rejected == [] and "Product Visible?" not in catalog.report.ignored_columns
     # Its photo is the hidden product's, not one "without a row" to give a row to.
@@ -37,7 +39,7 @@ def test_a_bigcommerce_product_not_visible_is_left_out_with_its_sizes_and_said(t
            "(id 10652)" in said, said
 
 
-def test_shopify_drafts_archived_and_unpublished_products_are_left_out(tmp_path: Path) -> None:
+def test_shopify_drafts_archived_and_unpublished_products_are_read_hidden(tmp_path: Path) -> None:
     # Shopify writes Published and Status on a product's first line only: its size lines leave them empty.
     path = _shop(tmp_path, ["12933,tee,Roadster Navy Tee,Tshirts,S,499,TRUE,active",
                             "12933,tee,,,M,499,,",
@@ -47,13 +49,13 @@ def test_shopify_drafts_archived_and_unpublished_products_are_left_out(tmp_path:
                             "10317,socks,Socks,Socks,One,99,,"],
                  header="id,Handle,Title,Product Type,Option1 Value,Variant Price,Published,Status")
     catalog = _loaded(path, {"Title": "productDisplayName", "Product Type": "articleType"})
-    assert sorted(catalog.table["id"]) == [10317, 12933]       # (no cell: shown, as a catalogue without the column)
+    assert sorted(catalog.table["id"]) == [10315, 10316, 10317, 10652, 12933]
     assert catalog.report.hidden == {10652: "'Status' is 'draft'", 10315: "'Published' is 'FALSE'",
                                      10316: "'Status' is 'Archived'"}
     assert catalog.report.visibility_columns == ["Published", "Status"]
 
 
-def test_woocommerce_drafts_private_and_catalogue_hidden_products_are_left_out(tmp_path: Path) -> None:
+def test_woocommerce_drafts_private_and_catalogue_hidden_products_are_read_hidden(tmp_path: Path) -> None:
     header = WOO_HEADER + ",Published,Visibility in catalog"
     path = _shop(tmp_path, ["12933,variable,TEE-1,Roadster Navy Tee,Tshirts,,,,,1,visible",
                             "5001,variation,TEE-1-S,Roadster Navy Tee - S,,499.00,,3,id:12933,1,visible",
@@ -62,7 +64,7 @@ def test_woocommerce_drafts_private_and_catalogue_hidden_products_are_left_out(t
                             "10316,simple,CAP-1,Cap,Caps,299,,2,,1,hidden",
                             "10317,simple,SOCKS-1,Socks,Socks,99,,2,,1,search"], header=header)
     catalog = _loaded(path, WOO_MAP)
-    assert sorted(catalog.table["id"]) == [10317, 12933]       # "search": shown by search, so not hidden
+    assert 10317 not in catalog.report.hidden       # "search": shown by search, so not hidden
     assert catalog.report.hidden == {10652: "'Published' is '-1'", 10315: "'Published' is '0'",
                                      10316: "'Visibility in catalog' is 'hidden'"}
 
@@ -82,15 +84,15 @@ def test_a_catalogue_without_such_columns_says_nothing_of_them(tmp_path: Path) -
     assert "hidden  " not in "\n".join(report.summary_lines())
 
 
-def test_a_load_that_warns_says_the_products_left_out_as_hidden(tmp_path: Path, caplog) -> None:
-    # `index build` and `tag` read the catalogue with warn=True: the hidden products they leave out are said there
+def test_a_load_that_warns_says_the_products_hidden(tmp_path: Path, caplog) -> None:
+    # `index build` and `tag` read the catalogue with warn=True: the hidden products are said there
     # too, not by `data check` alone.
     path = _shop(tmp_path, ["12933,Roadster Navy Tee,Tshirts,TRUE", "10652,Puma Jeans,Jeans,FALSE"],
                  header="id,Title,Product Type,Published")
     save_column_map(path, {"Title": "productDisplayName", "Product Type": "articleType"})
     with caplog.at_level("WARNING"):
         catalog = load_catalog(path, check_images=False, progress=False)
-    assert list(catalog.table["id"]) == [12933]
+    assert list(catalog.table["id"]) == [12933, 10652]
     assert "hidden read from 'Published': 1 product the shop hides" in caplog.text and "(id 10652)" in caplog.text
 
 

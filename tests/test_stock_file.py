@@ -155,14 +155,13 @@ def test_a_level_that_is_none_beside_an_in_stock_status_or_a_continue_policy_is_
 
 
 def test_a_levels_file_says_the_products_its_shop_hides(tmp_path: Path) -> None:
-    # A review of stop 73: the loader leaves a hidden product out (visibility.py), so `index stock --from` of a later
-    # export set no level for a product the shop hid since the build, and said nothing: it stayed shown.
+    # A review of stop 73: the loader left a hidden product out (visibility.py), so `index stock --from` of a later
+    # export set no level for a product the shop hid since the build, and said nothing: it stayed shown. Since stop
+    # 74 (h74hide) the file's rows are all read and the products it hides are named, for --from to hide them.
     from fashionrec.stock_file import read_levels_file
 
     path = tmp_path / "export.csv"
     path.write_text("id,stock,Published\n15970,4,TRUE\n39386,2,FALSE\n59263,0,\n")
     read = read_levels_file(path)
-    assert set(read.levels) == {"15970", "59263"}
-    said = read.said()
-    assert "1 product the shop hides (id 39386: 'Published' is 'FALSE') left out" in said, said
-    assert "index remove" in said
+    assert set(read.levels) == {"15970", "39386", "59263"}
+    assert read.hidden == {"15970": False, "39386": True, "59263": False}, read.hidden

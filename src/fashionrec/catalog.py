@@ -83,7 +83,7 @@ from fashionrec.stock import (
     read_stock,
     variants_level,
 )
-from fashionrec.visibility import hidden_by, visibility_columns
+from fashionrec.visibility import NOT_FOR_SALE_WHEN, hidden_by, not_for_sale_columns, visibility_columns
 from fashionrec.vocabulary import GENDER_WORDS, nearer_as_decimals
 
 log = logging.getLogger(__name__)
@@ -293,9 +293,13 @@ class DataReport:
     stock_beside: list[str] = field(default_factory=list)
     sold_out_ids: list[int] = field(default_factory=list)
     # The columns read as whether the shop shows a product ("Product Visible?", "Published", "Status":
-    # visibility.py), and {id: why} of the products they hide: left out of the catalogue, said here (stop 73).
+    # visibility.py), and {id: why} of the products they hide: kept, indexed, never shown to a shopper (stop 74; stop
+    # 73 left them out of the catalogue).
     visibility_columns: list[str] = field(default_factory=list)
     hidden: dict[int, str] = field(default_factory=dict)
+    # {id: why} of the products shown but not for sale (BigCommerce's "Allow Purchases?" N): read as sold out, their
+    # level 0 (stop 74; the column was read past, and they were recommended as for sale).
+    not_for_sale: dict[int, str] = field(default_factory=dict)
     # Ids of the rows whose level was a missing-value word ("None", "NULL", "N/A": stock.NO_LEVEL_WORDS), read as no
     # level (available) and said by data check (stop 68: "None" was sold out here, no level on the command line).
     no_level_word_ids: list[int] = field(default_factory=list)
@@ -606,8 +610,15 @@ class DataReport:
                          f"{first_few([i for i, r in self.hidden.items() if r == reason], 10)})"
                          for reason, n in why.most_common())
         return (f"hidden           read from {', '.join(map(repr, self.visibility_columns))}: {k} product"
-                f"{'s' if k != 1 else ''} the shop hides{': ' + said if k else ''}; left out of the catalogue, "
-                "so never recommended or searched (the next `index build` of an export that shows one adds it back)")
+                f"{'s' if k != 1 else ''} the shop hides{': ' + said if k else ''}; indexed, but never recommended, "
+                "listed or searched (asked for by id, one is said hidden; `fashionrec index stock --unhide ID` or "
+                "`--from` of an export that shows it shows it without a rebuild)")
+
+    def not_for_sale_said(self) -> str:
+        """The line `data check` gives the products shown but not for sale (:attr:`not_for_sale`)."""
+        k, why = len(self.not_for_sale), ", ".join(sorted(set(self.not_for_sale.values())))
+        return (f"not for sale     {k} product{'s' if k != 1 else ''} ({why}; ids "
+                f"{first_few(sorted(self.not_for_sale), 10)}): read as sold out (stock 0)")
 
     def colours_said(self) -> str:
         """The line `data check` gives a catalogue without a colour column: where its colours are read from."""
@@ -839,6 +850,8 @@ class DataReport:
                              f"{first_few(self.no_level_word_ids, 10)}): kept available, as a row without a level")
         if self.visibility_columns:
             lines.append(self.hidden_said())
+        if self.not_for_sale:
+            lines.append(self.not_for_sale_said())
         if self.price_currencies:
             lines.append(f"  {self.currencies_said()}")
         if self.ignored_columns:
@@ -1728,6 +1741,9 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     shown_at = visibility_columns(raw, read_at | {i for i, h in enumerate(header) if h in COLUMNS})
     report.visibility_columns = [raw[i] for i in shown_at]
     read_at |= set(shown_at)
+    # Shown but not for sale ("Allow Purchases?" N), read beside a stock column as a level of 0 (stop 74).
+    for_sale_at = not_for_sale_columns(raw, read_at) if stock_at is not None else []
+    read_at |= set(for_sale_at)
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS
                               and i not in read_at]
     report.absent_columns = missing
@@ -2054,6 +2070,10 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
                  if shown_at else None)
         if hides:
             report.hidden[item_id] = hides
+        unsold = (hidden_by(row, raw, for_sale_at, NOT_FOR_SALE_WHEN)
+                  or (product is not None and report.not_for_sale.get(product[0])) if for_sale_at else None)
+        if unsold:
+            report.not_for_sale[item_id] = unsold
         records.append([item_id] + values + ([price_text] if price_at is not None else [])
                        + ([sold_level(row, stock_at, sold_at)] if stock_at is not None else []))
         kept_also.append([row[i].strip() for i in also_at])
@@ -2068,6 +2088,11 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
         if levels:      # (none where its folded lines were photos' alone)
             records[at_record][-1] = variants_level([records[at_record][-1], *levels], product_is_a_size)
             report.variant_stock_ids.append(records[at_record][0])
+    if report.not_for_sale:
+        # Whatever its sizes hold, none is sold: sold out (after the fold, which summed its sizes' levels).
+        for record in records:
+            if record[0] in report.not_for_sale:
+                record[-1] = "0"
     if blank:       # said, as docs/data.md says (they were skipped without a word)
         report.read_as.append(f"{len(blank)} empty line{'s' if len(blank) != 1 else ''} (blank, or separators "
                               f"alone) skipped (line{'s' if len(blank) != 1 else ''} {first_few(blank, 10)})")
@@ -2085,11 +2110,6 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
         report.read_as.append(f"{k} row{'s' if k != 1 else ''} short of the header's {unnamed_tail} unnamed last "
                               f"column{'s' if unnamed_tail != 1 else ''} (the header ends in a separator), read as "
                               f"empty there (line{'s' if k != 1 else ''} {first_few(short_lines, 10)})")
-    if report.hidden:
-        # Left out once their sizes are folded in (a size line follows its product's by index): never shown, and
-        # no row in the index to show by mistake (visibility.py).
-        kept = [k for k, r in enumerate(records) if r[0] not in report.hidden]
-        records, kept_also = [records[k] for k in kept], [kept_also[k] for k in kept]
     df = pd.DataFrame(records, columns=COLUMNS + ([PRICE] if price_at is not None else [])
                       + ([STOCK] if stock_at is not None else []))
     for j, i in enumerate(also_at):
@@ -2919,7 +2939,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     report.variant_photos_not_read = {p.name: product for product, photos in variant_photos.items() for p in photos
                                       if p not in used}
     # Photos no row names (say, a product deleted from the table): listed, as rows without photos are.
-    named = {str(i) for i in df["id"]} | {r.id_field for r in report.rows_rejected} | {str(i) for i in report.hidden}
+    named = {str(i) for i in df["id"]} | {r.id_field for r in report.rows_rejected}
     report.images_without_row = sorted(p.name for stem, p in files.items() if stem not in named and p not in used
                                        and p.name not in report.variant_photos_not_read)
     # Photos in folders inside images/ are not read: listed, so that "missing image" is not all a shop is told.
@@ -2999,9 +3019,10 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     if warn and report.left_out():
         log.warning("%s", report.left_out())
     if warn and report.hidden:
-        # Said where a shop builds its index or tags, not only by `data check`: the products left out were counted
-        # nowhere else (a review of stop 73).
+        # Said where a shop builds its index or tags, not only by `data check` (a review of stop 73).
         log.warning("%s: %s", csv_path, " ".join(report.hidden_said().split()))
+    if warn and report.not_for_sale:
+        log.warning("%s: %s", csv_path, " ".join(report.not_for_sale_said().split()))
     if warn and report.ambiguous_prices:
         log.warning("%s: %s", csv_path, report.ambiguous_said())
     if warn and report.price_currencies:

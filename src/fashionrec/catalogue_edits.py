@@ -73,6 +73,7 @@ from fashionrec.results import FILTER_KEYS, UNSURE, id_list
 from fashionrec.shop_ids import handle_id
 from fashionrec.stock import STOCK, levels_of, stock_level
 from fashionrec.text_encoder import encode_text, product_text
+from fashionrec.visibility import HIDDEN_BY_HAND, hidden_ids, with_hidden
 
 if TYPE_CHECKING:
     from fashionrec.recommend import FirstView
@@ -1356,6 +1357,31 @@ class CatalogueEdits:
                          lambda: None, exclusive, save, ids, "stock", tables)
         log.info("stock of %d product%s set", len(ids), "" if len(ids) == 1 else "s")
         return {i: given[i] for i in ids}
+
+    def set_hidden(self, hidden: dict, save: bool = True,
+                   exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> dict[int, bool]:
+        """Hide products from shoppers or show them again ({id: True to hide, False to show}) without a rebuild, as
+        :meth:`set_stock` sets a level (stop 74): a hidden product stays in the index, never listed, searched or
+        recommended, and asked for by id it says ``hidden``. Every id is checked before any changes; the change is
+        the manifest's (visibility.HIDDEN), saved as a generation. Returns {id: hidden now}."""
+        with self._changing_folder(save):
+            if save:
+                self._check_not_replaced()
+            ids = self._checked_ids(list(hidden), "changed")
+            flags = {self._check_id(k): bool(v) for k, v in hidden.items()}
+            now = hidden_ids(self.manifest)
+            for item_id in ids:
+                if flags[item_id]:
+                    now.setdefault(item_id, HIDDEN_BY_HAND)
+                else:
+                    now.pop(item_id, None)
+            # The same rows and levels: the tables kept but those the hidden products are in (ItemTables.hidden_rows).
+            tables = {k: getattr(self, k) for k in STOCK_FREE_TABLES if k not in ("_aside_base", "_aside_shown_ids")}
+            tables |= {"_words_before": None, "_types_before": None, "_columns": self._columns}
+            self._change((self.items, self.embeddings, self.text_embeddings), with_hidden(self.manifest, now),
+                         lambda: None, lambda: None, exclusive, save, ids, "stock", tables)
+        log.info("%d product%s hidden or shown", len(ids), "" if len(ids) == 1 else "s")
+        return {i: i in now for i in ids}
 
     def remove_product(self, item_id: int, save: bool = True,
                        exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> dict:

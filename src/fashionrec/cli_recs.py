@@ -599,6 +599,11 @@ def index_stock(
     force: bool = typer.Option(False, "--force", help="With --from a copy of the levels without a catalogue_stock "
                                "column (an --export made before stop 71, GET /api/stock?format=csv before stop 72): "
                                "set every level of it, those other than the catalogue's file gives now included."),
+    hide: list[str] = typer.Option(None, "--hide", help="Hide these products from shoppers (IDS, comma-separated or "
+                                   "repeated): kept in the index, never listed, searched or recommended, said hidden "
+                                   "when asked for by id; --from of an export with a 'Product Visible?', 'Published' "
+                                   "or 'Status' column hides and shows its products as it says."),
+    unhide: list[str] = typer.Option(None, "--unhide", help="Show these hidden products again (IDS)."),
     index: Path = IndexOpt,
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     model: Path | None = ModelOpt, as_json: bool = JsonOpt,
@@ -609,6 +614,8 @@ def index_stock(
 
     --list and --export read the levels back (stop 69), those set here and those styles.csv gave."""
     reads = listing or export is not None
+    shown_given = {i.strip(): True for ids in hide or [] for i in ids.split(",") if i.strip()} | {
+        i.strip(): False for ids in unhide or [] for i in ids.split(",") if i.strip()}
     if sold_out_only and not reads:
         fail("--sold-out applies to --list and --export: give one of them with it")
     if as_json and str(export) == "-":
@@ -617,21 +624,32 @@ def index_stock(
         fail("--export - writes CSV to the terminal, which --list writes its lines to: give one, or --export a file")
     if force and from_file is None:
         fail("--force applies to --from: give the file with it")
-    given, read = _stock_levels(levels or [], from_file, none_needed=reads, index=index, force=force)
+    given, read = _stock_levels(levels or [], from_file, none_needed=reads or bool(shown_given), index=index,
+                                force=force)
+    # Which products to hide or show: the file's word for each (an export's "Product Visible?"), then those named.
+    shown_given = {**(read.hidden if read is not None and read.hidden is not None else {}), **shown_given}
     from fashionrec.stock import is_sold_out, level_said
     from fashionrec.stock_list import levels_table
 
     skipped: list[str] = []
     rec = None
     try:
-        items = None if given else _items_alone(index)
+        items = None if given or shown_given else _items_alone(index)
+        hid: dict[int, bool] = {}
         if items is None:
-            rec = _load(index, model, backend=backend, uri=uri, token=token, writes=bool(given))
+            rec = _load(index, model, backend=backend, uri=uri, token=token, writes=bool(given or shown_given))
             if skip_unknown:
-                skipped = unknown_ids(rec, given)
-                given = known_only(given, skipped)
+                skipped = unknown_ids(rec, given | shown_given)
+                given, shown_given = known_only(given, skipped), known_only(shown_given, skipped)
             was = _levels_now(rec.items)
+            # Those whose state changes, every id checked before any level is set (nothing changed where one is
+            # unknown); each read as set_stock reads a level's id (a Handle, "0015970" too).
+            read_id = rec.ids_reader()
+            shown = {read_id(k): h for k, h in shown_given.items()}
+            rec._checked_ids(list(shown), "changed")
+            changes = {i: h for i, h in shown.items() if h != rec.is_hidden(i)}
             done = rec.set_stock(given) if given else {}
+            hid = rec.set_hidden(changes) if changes else {}
             items = rec.items
         else:
             done, was = {}, {}
@@ -657,6 +675,15 @@ def index_stock(
         out.print(f"skipped {len(skipped)} id{'s' if len(skipped) != 1 else ''} {index} does not hold "
                   f"({', '.join(said['skipped_as_written'][:10])}{' ...' if len(skipped) > 10 else ''})",
                   highlight=False)
+    if shown_given or hid:
+        hidden_now = [i for i, h in hid.items() if h]
+        shown_now = [i for i, h in hid.items() if not h]
+        said |= {"hidden": hidden_now, "shown": shown_now}
+        if not as_json:
+            same = len(shown_given) - len(hid)
+            out.print(f"hid {len(hidden_now)} product{'s' if len(hidden_now) != 1 else ''}{_some(hidden_now)} and "
+                      f"showed {len(shown_now)} again{_some(shown_now)} in {index}"
+                      + (f"; {same} {'were' if same != 1 else 'was'} so already" if same else ""), highlight=False)
     if given or read is not None:
         # Each id beside its number as the shop writes it too (stop 74), as PUT /api/stock answers.
         said |= {**levels_set_said(rec, done), "changed": changed}
@@ -686,6 +713,11 @@ def index_stock(
         said.update(_stock_read_back(items, index, listing, export, sold_out_only, as_json))
     if as_json:
         print_json({**said, "sold_out_in_index": in_index, "index": str(index)})
+
+
+def _some(ids: list) -> str:
+    """" (15970, 39386 ...)": the first ten of ``ids`` in brackets, "" for none."""
+    return f" ({', '.join(map(str, ids[:10]))}{' ...' if len(ids) > 10 else ''})" if ids else ""
 
 
 def _levels_now(items) -> dict:

@@ -69,6 +69,7 @@ from fashionrec.stock import STOCK
 from fashionrec.stock_kept import keep_levels_set_since, stock_kept_said, write_built_levels
 from fashionrec.tagger import Tagger, embedding_sha256
 from fashionrec.text_encoder import TEXT_MODEL_NAME, product_text, text_model_sha256
+from fashionrec.visibility import HIDDEN_BUILT, hidden_at_build, with_hidden
 
 log = logging.getLogger(__name__)
 # The ``extra`` of a build's closing lines that `fashionrec index build` says in its own summary (what changed, the
@@ -326,6 +327,12 @@ class IndexBuilding:
                 items, stock_kept = keep_levels_set_since(out_dir, items) if same_catalogue else (items, None)
                 if stock_kept and (stock_kept["kept_ids"] or stock_kept["file_newer_ids"] or stock_kept["unknown"]):
                     manifest["stock_set_since"] = stock_kept
+                if catalog.report.visibility_columns:
+                    # The products the shop hides: indexed, never shown (visibility.py, stop 74), those hidden or
+                    # shown since the build replaced kept as its levels are; and the file's, for the next rebuild.
+                    before_now = _replaced_manifest(out_dir) if same_catalogue else None
+                    manifest.update(with_hidden({}, hidden_at_build(catalog.report.hidden, ids, before_now)))
+                    manifest[HIDDEN_BUILT] = sorted(i for i in catalog.report.hidden if i in catalogue_ids)
                 if replaced:
                     kept = {key: replaced[key] for key in ("uri", "collection", "dim")}
                     if backend == "milvus":

@@ -31,6 +31,7 @@ from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.results import FILTER_KEYS, UNSURE
 from fashionrec.stock import STOCK, is_sold_out, levels_of, showing_sold_out
 from fashionrec.typed_ids import Spellings, no_such_id, typed_reader
+from fashionrec.visibility import HIDDEN, HIDDEN_BY, hidden_ids
 from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
 from fashionrec.vocabulary import KINDS as NAMED_KINDS
 
@@ -276,9 +277,21 @@ class ItemTables:
         return levels_table(self.items, sold_out_only, self.manifest)
 
     def hidden_sold_out(self) -> np.ndarray:
-        """(n,) bool: the sold-out rows the calls now made leave out (none within :func:`stock.sold_out_shown`)."""
-        rows = self.sold_out_rows()
-        return np.zeros(len(rows), bool) if showing_sold_out() else rows
+        """(n,) bool: the rows the calls now made leave out of a search or a listing: the products the shop hides
+        (:meth:`hidden_rows`), always, and the sold-out ones (none within :func:`stock.sold_out_shown`)."""
+        if showing_sold_out():
+            return self.hidden_rows()
+        return self._once("_left_out", lambda: self.hidden_rows() | self.sold_out_rows())
+
+    def hidden_rows(self) -> np.ndarray:
+        """(n,) bool, per version of the items: the products the shop hides (the manifest's ``hidden``: its export's
+        "Product Visible?" N, "Published" FALSE, or `index stock --hide`), kept in the index and never shown to a
+        shopper, not even where a call asks for sold-out products (visibility.py, stop 74)."""
+        return self._once("_hidden", lambda: np.isin(self._ids, np.fromiter(hidden_ids(self.manifest), np.int64)))
+
+    def is_hidden(self, item_id: int) -> bool:
+        """Whether the shop hides the product ``item_id`` (:meth:`hidden_rows`)."""
+        return int(self._check_id(item_id)) in hidden_ids(self.manifest)
 
     def is_sold_out(self, item_id: int) -> bool:
         """Whether the product ``item_id`` is sold out (its stock level 0 or less)."""
@@ -296,7 +309,8 @@ class ItemTables:
             names = self.items["productDisplayName"].fillna("").astype(str).str.strip()
             unseen = [*(self.manifest.get("blank_image_ids") or []), *(self.manifest.get("tiny_image_ids") or [])]
             blank = np.isin(self._ids, np.asarray(unseen, np.int64))
-            return names.str.contains(PLACEHOLDER_NAME, regex=True).to_numpy() | blank
+            # ... and, never shown at all, the products the shop hides (a search leaves them out: hidden_sold_out)
+            return names.str.contains(PLACEHOLDER_NAME, regex=True).to_numpy() | blank | self.hidden_rows()
         return self._once("_aside_base", build)
 
     def _childrens(self) -> np.ndarray:
@@ -618,6 +632,12 @@ class ItemTables:
             if STOCK in item:
                 # Said on a card and the product page, which a sold-out product's own link still opens (stop 67).
                 item[SOLD_OUT_KEY] = is_sold_out(item[STOCK])
+            if HIDDEN in self.manifest:
+                # Asked for by id, a product the shop hides is said so, and why (stop 74): never listed otherwise.
+                why = hidden_ids(self.manifest).get(item_id)
+                item[HIDDEN] = why is not None
+                if why is not None:
+                    item[HIDDEN_BY] = why
             if item.get(PRICE) is not None:
                 # The shop's currency beside a price (stop 65), so that every card, table and answer that shows the
                 # price shows it as one ("₹1,299"); "" where the shop named none and its prices had no symbol.

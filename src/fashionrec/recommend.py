@@ -1245,6 +1245,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._aside_base: np.ndarray | None = None
         self._aside_shown_ids: frozenset[int] | None = None
         self._sold_out: np.ndarray | None = None       # ItemTables.sold_out_rows()'s
+        self._hidden: np.ndarray | None = None         # ItemTables.hidden_rows()'s
+        self._left_out: np.ndarray | None = None       # ItemTables.hidden_sold_out()'s, sold-out products not asked for
         self._prices: tuple | None = None       # ItemTables.prices()'s, in a tuple (it may be None)
         self._price_scale: tuple | None = None  # ItemTables.price_scale()'s, in a tuple (it may be None)
         self._columns: dict[str, np.ndarray] | None = None   # _column()'s

@@ -41,6 +41,9 @@ class LevelsFile:
     # of levels, not a stock system's, which without catalogue_stock cannot say what the catalogue gave (stop 72).
     listing: bool = False
     left_ids: list[str] = field(default_factory=list)   # its ids left as the catalogue gives them now (the CLI's)
+    # {id as written: whether the file hides it} where it has a column that says ("Product Visible?": visibility.py),
+    # None where it has none: `index stock --from` hides and shows them as it says (stop 74).
+    hidden: dict[str, bool] | None = None
     file: str = ""                      # the file read: a folder given, its table (products.csv)
     # {a key of levels: the id as the file writes it}, where it writes it otherwise: a Shopify export's Handle of a
     # product the index does not hold (keyed by its hash's number), said as the Handle where it is skipped (stop 74).
@@ -163,19 +166,13 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None,
     beside = [f"{', '.join(map(repr, report.stock_beside))} read beside the level, as a build reads "
               f"{'them' if len(report.stock_beside) != 1 else 'it'} (not tracked, sold at 0 or in stock: available)"
               ] if report.stock_beside else []
-    # The products the file hides (visibility.py) are left out of it as a build leaves them out: said, as a product
-    # the shop hid since the index was built stays in it, shown at its old level (a review of stop 73: unsaid).
-    k = len(report.hidden)
-    hidden = [f"{k} product{'s' if k != 1 else ''} the shop hides (id{'s' if k != 1 else ''} "
-              f"{first_few([written.get(i, str(i)) for i in report.hidden], 10)}: "
-              f"{first_few(sorted(set(report.hidden.values())), 3)}) left out, "
-              f"{'their levels' if k != 1 else 'its level'} not set: one the index holds stays shown until "
-              "`fashionrec index remove` takes it out or the next `index build`"] if k else []
     return LevelsFile(levels=dict(zip(ids, cells.map(lambda v: v or None), strict=True)),
                       stock_column=report.stock_column, column_map=mapped, variant_column=report.variant_column,
                       folded_lines=len(report.variant_lines_folded),
                       folded_products=[written.get(i, str(i)) for i in report.variant_stock_ids],
-                      read_as=report.read_as + recovered + beside + hidden,
+                      read_as=report.read_as + recovered + beside,
                       catalogue_levels=dict(zip(ids, table[CATALOGUE_STOCK].map(lambda v: v or None), strict=True))
                       if CATALOGUE_STOCK in table else None, listing=SOLD_OUT in table, file=str(path),
-                      as_written={written.get(i, str(i)): text for text, i in report.ids_written_otherwise.items()})
+                      as_written={written.get(i, str(i)): text for text, i in report.ids_written_otherwise.items()},
+                      hidden=dict(zip(ids, (i in report.hidden for i in table["id"]), strict=True))
+                      if report.visibility_columns else None)

@@ -3,10 +3,16 @@ Shopify "Published" of FALSE or "Status" of draft or archived, a WooCommerce "Pu
 (private) or "Visibility in catalog" of hidden.
 
 Such a product was read as any other (the columns were ignored), so a product a shop had taken off its shelves was a
-similar item, a look's piece and a search result (a BigCommerce trial, stop 73). The loader leaves it out of the
-catalogue, as it leaves out a row it cannot read, and `data check` says how many and by which column: a shopper is
-never shown a product its shop hides, and the index has no row for it to show by mistake (a flag every reader had to
-honour was the alternative; a sold-out product, unlike a hidden one, is one a shopper may ask for).
+similar item, a look's piece and a search result (a BigCommerce trial, stop 73). Stop 73 left it out of the catalogue:
+no call could then ask for it, and one hidden after a build stayed shown until the next. Since stop 74 it is kept
+and indexed, and the index's manifest holds ``{id: why}`` of those hidden (:data:`HIDDEN`), as it holds the ids of
+blank photos: the readers of what a shopper is shown leave them out with the products they set aside (item_tables),
+never shown, not even where a call asks for sold-out products; the shop asks for one by id and is told it is hidden;
+``index stock --hide/--unhide``, ``PUT /api/items/{id}/hidden`` and ``index stock --from`` of an export change which
+without a rebuild, as stock levels are changed.
+
+BigCommerce's "Allow Purchases?" N is a product shown but not for sale: read as sold out (its level 0), as the shop
+sells none of it (:data:`NOT_FOR_SALE_WHEN`).
 
 Only a product's own line is read: a Shopify size line and a WooCommerce or BigCommerce variation leave these cells
 empty or say a size's own state, and a product hidden hides its sizes. An empty cell, or a word not listed here,
@@ -35,18 +41,71 @@ HIDDEN_WHEN: dict[str, frozenset[str]] = {
 }
 
 
+# The manifest's key: {id (as text, JSON's keys): why} of the products the shop hides, kept in the index.
+HIDDEN = "hidden"
+# An item's (``Recommender.item``, the API's): why the shop hides it, beside ``hidden`` (true).
+HIDDEN_BY = "hidden_by"
+# Why a product hidden through fashionrec is (``index stock --hide``, ``PUT /api/items/{id}/hidden``).
+HIDDEN_BY_HAND = "hidden by the shop (`index stock --hide`, the API)"
+# ... and the ids the catalogue's file hid at the build, that a rebuild tells a hide set since from the file's by.
+HIDDEN_BUILT = "hidden_built"
+# Shown but not for sale (a product page without a cart button): read as sold out, level 0, on a product's own line.
+# BigCommerce's legacy export's "Allow Purchases?" (Y/N) (its modern export's "Availability" is not read so: not tried).
+NOT_FOR_SALE_WHEN: dict[str, frozenset[str]] = {
+    "allowpurchases?": frozenset({"n", "no", "false", "0"}),
+    "allowpurchases": frozenset({"n", "no", "false", "0"}),
+}
+
+
 def visibility_columns(header: list[str], taken: set[int]) -> list[int]:
     """Positions of ``header``'s columns (as written) that say whether a product is shown, but for ``taken`` (the
     columns read as something else: a "Status" mapped to a label is not read so)."""
     return [i for i, h in enumerate(header) if spelling(h) in HIDDEN_WHEN and i not in taken]
 
 
-def hidden_by(row: list[str], header: list[str], columns: list[int]) -> str | None:
+def not_for_sale_columns(header: list[str], taken: set[int]) -> list[int]:
+    """Positions of ``header``'s columns that say a product is shown but not for sale (:data:`NOT_FOR_SALE_WHEN`)."""
+    return [i for i, h in enumerate(header) if spelling(h) in NOT_FOR_SALE_WHEN and i not in taken]
+
+
+def hidden_by(row: list[str], header: list[str], columns: list[int],
+              words: dict[str, frozenset[str]] = HIDDEN_WHEN) -> str | None:
     """Why ``row`` is hidden ("'Product Visible?' is 'N'", the first of ``columns`` that says so), None where it is
-    not."""
+    not; ``words``: :data:`NOT_FOR_SALE_WHEN` for why it is not for sale."""
     for i in columns:
         cell = row[i].strip() if i < len(row) else ""
         # (cased and spaced as any export writes it, its minus kept: WooCommerce's -1 is private)
-        if cell and cell.casefold() in HIDDEN_WHEN[spelling(header[i])]:
+        if cell and cell.casefold() in words[spelling(header[i])]:
             return f"{header[i]!r} is {cell!r}"
     return None
+
+
+def hidden_ids(manifest: dict | None) -> dict[int, str]:
+    """{id: why} of the products an index's ``manifest`` says its shop hides ({} for none, an index built before
+    stop 74 included: its hidden products were left out)."""
+    return {int(k): str(v) for k, v in ((manifest or {}).get(HIDDEN) or {}).items()}
+
+
+def with_hidden(manifest: dict, hidden: dict[int, str]) -> dict:
+    """A copy of ``manifest`` with ``hidden`` ({id: why}) as its products hidden, ids in order."""
+    return {**manifest, HIDDEN: {str(i): hidden[i] for i in sorted(hidden)}}
+
+
+def hidden_at_build(report_hidden: dict[int, str], ids, previous: dict | None) -> dict[int, str]:
+    """The products a build hides ({id: why}): those of ``report_hidden`` (the catalogue's file's, the loader's) among
+    ``ids`` (the products indexed), with the hides and unhides set since the build of ``previous`` (the manifest of
+    the index this build replaces, None where none) kept where the file says of the product what it said at that
+    build, as a level set since is kept (stock_kept): a product the shop hid through the API was shown again by a
+    rebuild for an unrelated reason, else. Where the file changed its word since, the newer file wins."""
+    held = set(int(i) for i in ids)
+    hidden = {i: why for i, why in report_hidden.items() if i in held}
+    if not previous or HIDDEN_BUILT not in previous:
+        return hidden
+    built, now = {int(i) for i in previous[HIDDEN_BUILT]}, hidden_ids(previous)
+    for i, why in now.items():
+        if i not in built and i in held and i not in hidden:
+            hidden[i] = why         # hidden since, and the file shows it as it did then
+    for i in built - set(now):
+        if i in hidden:
+            del hidden[i]           # shown since, and the file hides it as it did then
+    return hidden

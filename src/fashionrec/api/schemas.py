@@ -13,6 +13,7 @@ from fashionrec.item_tables import SOLD_OUT_KEY, price_of
 from fashionrec.levels import READ_FROM_TYPE
 from fashionrec.name_colours import COLOUR_FROM
 from fashionrec.stock import STOCK, level_said
+from fashionrec.visibility import HIDDEN, HIDDEN_BY
 
 # Metadata columns an item shows (and a new product may carry), in display order.
 ITEM_FIELDS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "season", "year",
@@ -76,6 +77,11 @@ class Item(Answer):
     sold_out: bool | None = Field(None, description="True where stock is 0 or less: such a product is not listed "
                                   "by search, similar items, looks or picks unless include_sold_out=true, and its "
                                   "own page says it is sold out; null where the shop keeps no stock levels.")
+    hidden: bool | None = Field(None, description="True where the shop hides the product (its export's 'Product "
+                                "Visible?' N, 'Published' FALSE, a draft; or PUT /api/items/{id}/hidden): never "
+                                "listed, searched or recommended, include_sold_out or not, but answered here by id; "
+                                "null where the index records no such state.")
+    hidden_by: str | None = Field(None, description="Why it is hidden (\"'Product Visible?' is 'N'\"), where it is.")
     image_url: str
     predicted: dict[str, Prediction] = Field(default_factory=dict,
                                              description="The model's top label per attribute.")
@@ -346,6 +352,8 @@ def to_item(d: dict, item_id: int | None = None, root: str = "") -> Item:
     fields[SOLD_OUT_KEY] = d.get(SOLD_OUT_KEY) if isinstance(d.get(SOLD_OUT_KEY), bool) else None
     # Where a colour the shop did not label was read from (name_colours, stop 74): said, not passed off as a label.
     fields[COLOUR_FROM] = str(_clean(d.get(COLOUR_FROM))) if _clean(d.get(COLOUR_FROM)) is not None else None
+    fields[HIDDEN] = d.get(HIDDEN) if isinstance(d.get(HIDDEN), bool) else None
+    fields[HIDDEN_BY] = str(d[HIDDEN_BY]) if d.get(HIDDEN_BY) else None
     predicted = {}
     for head in ATTRIBUTES:
         label, prob = _clean(d.get(f"pred_{head}")), _clean(d.get(f"pred_{head}_prob"))

@@ -63,6 +63,20 @@ class StockSet(Answer):
     skipped_as_written: list[str] = Field(default_factory=list, description="skipped's ids as sent, in their order.")
 
 
+class Visibility(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    hidden: bool = Field(description="true: hide the product from shoppers (kept, never listed, searched or "
+                         "recommended; GET /api/items/{id} says it hidden); false: show it again.")
+
+
+class VisibilitySet(Answer):
+    id: int
+    hidden: bool = Field(description="Whether the product is hidden now.")
+    changed: bool = Field(description="Whether this request changed it (false: it was so already).")
+    hidden_in_index: int = Field(description="How many products of the index are hidden now.")
+
+
 class StockEntry(Answer):
     id: int
     id_as_written: str = Field("", description=ID_WRITTEN)
@@ -164,6 +178,22 @@ def set_levels(
         # The way to set the others, said, as the CLI's error says --skip-unknown.
         raise NotFoundError(f"{e}; ?skip_unknown=true sets the levels of the products the index holds and lists "
                             "the other ids in 'skipped'", shopper=e.shopper) from e
+
+
+@router.put("/items/{item_id}/hidden", response_model=VisibilitySet, dependencies=[Depends(require_api_key)],
+            responses=RESPONSES)
+def set_visibility(item_id: ItemId, body: Visibility, service: ServiceDep) -> VisibilitySet:
+    """Hide a product from shoppers or show it again (needs ``X-API-Key``), e.g. ``{"hidden": true}`` for one the
+    shop has taken off its shelves (stop 74): as a stock level, saved at once, nothing embedded again, no rebuild;
+    `fashionrec index stock --hide/--unhide` from the command line."""
+    with service.change() as exclusive:
+        found = service.rec._check_id(service.rec.id_typed(item_id))
+        changed = service.rec.is_hidden(found) != body.hidden
+        if changed:
+            service.rec.set_hidden({found: body.hidden}, exclusive=exclusive)
+        in_index = int(service.rec.hidden_rows().sum())
+    log.info("product %d %s", found, "hidden" if body.hidden else "shown")
+    return VisibilitySet(id=found, hidden=body.hidden, changed=changed, hidden_in_index=in_index)
 
 
 @router.put("/items/{item_id}/stock", response_model=StockSet, dependencies=[Depends(require_api_key)],

@@ -1,0 +1,162 @@
+"""Products a shop hides, kept and hidden (stop 74): stop 73 left a product its export hides ("Product Visible?" N)
+out of the catalogue, so the shop could not ask for it by id, one hidden after a build stayed shown until the next,
+`index stock --from` of such an export did not hide it, and "Allow Purchases?" N (shown, not for sale) was read past.
+Now it is indexed and never shown to a shopper (sold-out products asked for or not), said hidden by id, hidden and
+shown again without a rebuild (`index stock --hide/--unhide`, ``PUT /api/items/{id}/hidden``, ``--from``)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from _recs_support import FIXTURE, index_copy, tiny_tagger_path
+from fastapi.testclient import TestClient
+from PIL import Image
+from test_stock import _lists
+from typer.testing import CliRunner
+
+from fashionrec.api import Settings, create_app
+from fashionrec.catalog import COLUMNS, load_catalog
+from fashionrec.cli import app
+from fashionrec.recommend import Recommender
+from fashionrec.stock import sold_out_shown
+
+KEY = "k" * 32
+
+
+def _visible_shop(folder, hidden_every: int = 0, column: str = "Product Visible?"):
+    """A copy of the fixture catalogue with a ``column`` (Y/N): N for every ``hidden_every``-th T-shirt (none for 0);
+    (the folder, the hidden ids, the other T-shirts' ids)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / "images").exists():
+        shutil.copytree(FIXTURE / "images", folder / "images")
+    table = load_catalog(FIXTURE, check_images=False, progress=False, warn=False).table[COLUMNS].copy()
+    tees = [i for i, t in enumerate(table["articleType"]) if t == "Tshirts"]
+    hide = set(tees[::hidden_every][:3]) if hidden_every else set()
+    table[column] = ["N" if i in hide else "Y" for i in range(len(table))]
+    table["stock_qty"] = "5"
+    table.to_csv(folder / "styles.csv", index=False)
+    ids = table["id"].astype(int).tolist()
+    return folder, sorted(ids[i] for i in hide), [ids[i] for i in tees if i not in hide]
+
+
+def _built(tmp_path, hidden_every: int = 2):
+    from test_api import build_test_index
+
+    folder, hidden, shown = _visible_shop(tmp_path / "shop", hidden_every)
+    catalog = load_catalog(folder, progress=False, warn=False)
+    return build_test_index(catalog, tmp_path / "built"), folder, hidden, shown
+
+
+def _everything_listed(rec: Recommender, src: int) -> set[int]:
+    photo = Image.open(rec.image_path(src))
+    return {i for ids in _lists(rec, src, photo).values() for i in ids}
+
+
+def test_a_product_the_export_hides_is_indexed_never_listed_and_said_hidden_by_id(tmp_path):
+    d, _, hidden, shown = _built(tmp_path)
+    assert hidden
+    rec = Recommender.load(d, tiny_tagger_path())
+    # In the index (stop 73 left it out: asking for it was "no product"), never in a list a shopper sees...
+    assert set(hidden) <= set(rec._row) and rec.hidden_rows().sum() == len(hidden)
+    listed = _everything_listed(rec, shown[0])
+    with sold_out_shown():      # ... not even where a call asks for sold-out products
+        listed |= _everything_listed(rec, shown[0])
+    assert listed and not listed & set(hidden)
+    # ... nor a similar item of one asked for by the shop, whose own answer says it is hidden and why.
+    assert not {r.id for r in rec.similar(hidden[0], k=10)} & set(hidden)
+    item = rec.item(hidden[0])
+    assert item["hidden"] is True and item["hidden_by"] == "'Product Visible?' is 'N'"
+    assert rec.item(shown[0])["hidden"] is False
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path()))) as c:
+        got = c.get(f"/api/items/{hidden[0]}").json()
+        assert got["hidden"] is True and got["hidden_by"] == "'Product Visible?' is 'N'", got
+        assert c.get(f"/api/items/{shown[0]}").json()["hidden"] is False
+        found = c.get("/api/search/text?q=tshirts&k=50&include_sold_out=true").json()["results"]
+        assert found and not {r["id"] for r in found} & set(hidden)
+
+
+def test_index_stock_hides_and_shows_a_product_without_a_rebuild_and_the_api_does_too(tmp_path):
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.load(d, tiny_tagger_path())
+    src = int(rec.items.loc[rec.items["articleType"] == "Tshirts", "id"].iloc[0])
+    first, second = (r.id for r in rec.similar(src, k=2))
+    run = CliRunner().invoke
+    model = ["--index", str(d), "--model", str(tiny_tagger_path())]
+    out = run(app, ["index", "stock", "--hide", f"{first},999999", *model])     # an unknown id: nothing changes
+    assert out.exit_code == 2 and "999999" in out.output, out.output
+    assert not Recommender.load(d, tiny_tagger_path()).is_hidden(first)
+    out = run(app, ["index", "stock", "--hide", f"{first},{second}", *model])
+    assert out.exit_code == 0 and "hid 2 products" in out.output, out.output
+    again = Recommender.load(d, tiny_tagger_path())
+    assert again.is_hidden(first) and again.is_hidden(second)
+    assert not _everything_listed(again, src) & {first, second}
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path(), api_key=KEY))) as c:
+        assert c.get(f"/api/items/{first}").json()["hidden"] is True
+        assert c.put(f"/api/items/{first}/hidden", json={"hidden": False}).status_code == 401
+        got = c.put(f"/api/items/{first}/hidden", json={"hidden": False}, headers={"X-API-Key": KEY})
+        assert got.status_code == 200 and got.json()["changed"] is True and got.json()["hidden_in_index"] == 1
+        ids = [r["id"] for r in c.get(f"/api/items/{src}/similar?k=5").json()["results"]]
+        assert first in ids and second not in ids
+        got = c.put(f"/api/items/{second}/hidden", json={"hidden": True}, headers={"X-API-Key": KEY}).json()
+        assert got["changed"] is False
+    assert Recommender.load(d, tiny_tagger_path()).hidden_rows().sum() == 1     # saved
+    out = run(app, ["index", "stock", "--unhide", str(second), *model])
+    assert out.exit_code == 0 and not Recommender.load(d, tiny_tagger_path()).hidden_rows().any(), out.output
+
+
+def test_index_stock_from_an_export_hides_those_it_hides_and_shows_those_it_shows(tmp_path):
+    d, folder, hidden, shown = _built(tmp_path, hidden_every=0)     # built with every product shown
+    assert not Recommender.load(d, tiny_tagger_path()).hidden_rows().any()
+    _, now_hidden, _ = _visible_shop(folder, hidden_every=2)       # the shop's next export hides some
+    model = ["--index", str(d), "--model", str(tiny_tagger_path())]
+    out = CliRunner().invoke(app, ["index", "stock", "--from", str(folder / "styles.csv"), "--skip-unknown", *model])
+    assert out.exit_code == 0 and f"hid {len(now_hidden)} products" in out.output, out.output
+    rec = Recommender.load(d, tiny_tagger_path())
+    assert sorted(int(i) for i in rec._ids[rec.hidden_rows()]) == now_hidden
+    _visible_shop(folder, hidden_every=0)       # ... and the next shows them again
+    out = CliRunner().invoke(app, ["index", "stock", "--from", str(folder / "styles.csv"), "--skip-unknown", *model])
+    assert out.exit_code == 0 and f"showed {len(now_hidden)} again" in out.output, out.output
+    assert not Recommender.load(d, tiny_tagger_path()).hidden_rows().any()
+
+
+def test_a_rebuild_keeps_a_product_hidden_since_unless_the_file_changed_its_word(tmp_path):
+    from fashionrec.tagger import Tagger
+
+    d, folder, hidden, shown = _built(tmp_path)
+    rec = Recommender.load(d, tiny_tagger_path())
+    rec.set_hidden({shown[0]: True, hidden[0]: False})
+    catalog = load_catalog(folder, progress=False, warn=False)
+    Recommender.build(catalog, Tagger.load(tiny_tagger_path()), d, progress=False)
+    rec = Recommender.load(d, tiny_tagger_path())
+    assert rec.is_hidden(shown[0]) and not rec.is_hidden(hidden[0])     # kept: the file says what it said
+    assert all(rec.is_hidden(i) for i in hidden[1:])
+    # The file now hides shown[1] and still... shows hidden[0]'s row as N: a file that changed its word wins.
+    _visible_shop(folder, hidden_every=0)
+    Recommender.build(load_catalog(folder, progress=False, warn=False), Tagger.load(tiny_tagger_path()), d,
+                      progress=False)
+    rec = Recommender.load(d, tiny_tagger_path())
+    assert rec.is_hidden(shown[0])      # hidden since, and the file shows it as it did: kept
+    assert not any(rec.is_hidden(i) for i in hidden)     # the file shows them now: its newer word wins
+
+
+@pytest.mark.parametrize("word", ["N", "no"])
+def test_allow_purchases_n_is_read_as_sold_out(tmp_path, word):
+    from test_bigcommerce_export import BC_MAP
+    from test_shop_exports import _shop
+
+    from fashionrec.column_map import save_column_map
+
+    path = _shop(tmp_path, ["Product,12933,Roadster Navy Tee,P,19.99,4,Tshirts,Y,Y",
+                            "SKU,,[S]Size=S,,,4,,,",
+                            f"Product,10652,Puma Jeans,P,49.00,3,Jeans,Y,{word}",
+                            "SKU,,[S]Size=32,,,3,,,"],
+                 header="Item Type,Product ID,Product Name,Product Type,Price,Current Stock Level,Category,"
+                        "Product Visible?,Allow Purchases?")
+    save_column_map(path, BC_MAP)
+    catalog = load_catalog(path, check_images=False, progress=False, warn=False)
+    levels = dict(zip(catalog.table["id"], catalog.table["stock"], strict=True))
+    assert levels == {12933: 4, 10652: 0}
+    assert catalog.report.sold_out_ids == [10652] and "Allow Purchases?" not in catalog.report.ignored_columns
+    said = " ".join("\n".join(catalog.report.summary_lines()).split())
+    assert f"not for sale 1 product ('Allow Purchases?' is '{word}'; ids 10652): read as sold out" in said, said
