@@ -74,6 +74,11 @@ def test_a_product_the_export_hides_is_indexed_never_listed_and_said_hidden_by_i
         assert c.get(f"/api/items/{shown[0]}").json()["hidden"] is False
         found = c.get("/api/search/text?q=tshirts&k=50&include_sold_out=true").json()["results"]
         assert found and not {r["id"] for r in found} & set(hidden)
+        # Its page, a shopper's, is not shown (a draft's name and price may not be final); a shown one's is.
+        name = rec.item(hidden[0])["productDisplayName"]
+        page = c.get(f"/item/{hidden[0]}")
+        assert page.status_code == 404 and name not in page.text
+        assert c.get(f"/item/{shown[0]}").status_code == 200
 
 
 def test_index_stock_hides_and_shows_a_product_without_a_rebuild_and_the_api_does_too(tmp_path):
@@ -103,6 +108,11 @@ def test_index_stock_hides_and_shows_a_product_without_a_rebuild_and_the_api_doe
     assert Recommender.load(d, tiny_tagger_path()).hidden_rows().sum() == 1     # saved
     out = run(app, ["index", "stock", "--unhide", str(second), *model])
     assert out.exit_code == 0 and not Recommender.load(d, tiny_tagger_path()).hidden_rows().any(), out.output
+    # A hidden product removed is no longer recorded hidden (added again with its id, it is shown, as any added).
+    rec = Recommender.load(d, tiny_tagger_path())
+    rec.set_hidden({first: True}, save=False)
+    rec.remove_products([first], save=False)
+    assert "hidden" in rec.manifest and str(first) not in rec.manifest["hidden"]
 
 
 def test_index_stock_from_an_export_hides_those_it_hides_and_shows_those_it_shows(tmp_path):
@@ -138,6 +148,27 @@ def test_a_rebuild_keeps_a_product_hidden_since_unless_the_file_changed_its_word
     rec = Recommender.load(d, tiny_tagger_path())
     assert rec.is_hidden(shown[0])      # hidden since, and the file shows it as it did: kept
     assert not any(rec.is_hidden(i) for i in hidden)     # the file shows them now: its newer word wins
+
+
+def test_a_copy_of_the_levels_says_which_are_hidden_and_from_sets_them_again(tmp_path):
+    d, _, hidden, shown = _built(tmp_path)
+    run = CliRunner().invoke
+    model = ["--index", str(d), "--model", str(tiny_tagger_path())]
+    out = run(app, ["index", "stock", "--list", *model])
+    line = next(x for x in out.output.splitlines() if x.split() and x.split()[0] == str(hidden[0]))
+    assert "hidden" in line and f"{len(hidden)} hidden by the shop" in out.output, out.output
+    copy = tmp_path / "copy.csv"
+    assert run(app, ["index", "stock", "--export", str(copy), *model]).exit_code == 0
+    assert run(app, ["index", "stock", "--unhide", ",".join(map(str, hidden)), "--hide", str(shown[0]),
+                     *model]).exit_code == 0
+    out = run(app, ["index", "stock", "--from", str(copy), *model])
+    assert out.exit_code == 0 and f"hid {len(hidden)} products" in out.output and "showed 1 again" in out.output, \
+        out.output
+    rec = Recommender.load(d, tiny_tagger_path())
+    assert sorted(int(i) for i in rec._ids[rec.hidden_rows()]) == hidden
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path()))) as c:
+        levels = {r["id"]: r for r in c.get("/api/stock?limit=1000").json()["levels"]}
+        assert levels[hidden[0]]["hidden"] is True and levels[shown[0]]["hidden"] is False
 
 
 @pytest.mark.parametrize("word", ["N", "no"])

@@ -34,7 +34,7 @@ def test_the_levels_set_are_listed_in_python_the_api_and_the_cli_and_an_export_s
         page = client.get("/api/stock").json()
         assert (page["total"], page["offset"], page["limit"], page["sold_out_in_index"]) == (len(ids), 0, 100, 2)
         assert [e["id"] for e in page["levels"]] == ids[:100]
-        assert page["levels"][3] == {"id": a, "id_as_written": str(a), "stock": 0, "sold_out": True,
+        assert page["levels"][3] == {"id": a, "id_as_written": str(a), "stock": 0, "sold_out": True, "hidden": None,
                                      "productDisplayName": rec.item(a)["productDisplayName"]}
         assert page["levels"][7]["stock"] == 12 and page["levels"][0]["stock"] is None
         sold = client.get("/api/stock?sold_out=true").json()

@@ -73,7 +73,7 @@ from fashionrec.results import FILTER_KEYS, UNSURE, id_list
 from fashionrec.shop_ids import handle_id
 from fashionrec.stock import STOCK, levels_of, stock_level
 from fashionrec.text_encoder import encode_text, product_text
-from fashionrec.visibility import HIDDEN_BY_HAND, hidden_ids, with_hidden
+from fashionrec.visibility import HIDDEN, HIDDEN_BY_HAND, hidden_ids, with_hidden
 
 if TYPE_CHECKING:
     from fashionrec.recommend import FirstView
@@ -1443,8 +1443,11 @@ class CatalogueEdits:
         # The catalogue's (their photo is the catalogue's, not the folder's): their ids are not handed out again.
         rows_gone = sorted({*catalogue_removals(self.manifest),
                             *(item["id"] for item in items if Path(str(item.get("image_path") or "")).is_absolute())})
-        self._change(after, {**self.manifest, "highest_id": self._highest_id(), "removed_ids": gone,
-                             "removed_catalogue_ids": rows_gone},
+        manifest = {**self.manifest, "highest_id": self._highest_id(), "removed_ids": gone,
+                    "removed_catalogue_ids": rows_gone}
+        if HIDDEN in manifest:      # (not hidden when added again with its id: a product added is shown)
+            manifest = with_hidden(manifest, {i: why for i, why in hidden_ids(manifest).items() if i not in set(ids)})
+        self._change(after, manifest,
                      self.index.removal(np.array(ids, np.int64)),
                      lambda: self.index.add(np.array(ids, np.int64), vectors,
                                             attrs=[{f: item.get(f) for f in FILTER_KEYS} for item in items]),

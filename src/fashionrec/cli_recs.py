@@ -753,7 +753,7 @@ def _stock_read_back(items, index: Path, listing: bool, export: Path | None, sol
     written as CSV; returns what ``--json`` adds (the list's records, the file written)."""
     import sys
 
-    from fashionrec.stock_list import levels_csv, levels_records, levels_table
+    from fashionrec.stock_list import COLUMNS, levels_csv, levels_records, levels_table
 
     table = levels_table(items, sold_out_only, _manifest_of(index))
     said: dict = {}
@@ -787,12 +787,16 @@ def _stock_read_back(items, index: Path, listing: bool, export: Path | None, sol
         else:
             # Plain lines, not a rich table: 40k rows of one took a minute to lay out.
             lines = [f"{'id':>8}  {'stock':>7}  {'':8}  name"]
-            lines += [f"{i:>8}  {'-' if level is None else level!s:>7}  {'sold out' if gone else '':8}  {name}"
-                      for i, level, gone, name in table.itertuples(index=False, name=None)]
+            hidden = table["hidden"].tolist() if "hidden" in table else [False] * len(table)
+            lines += [f"{i:>8}  {'-' if level is None else level!s:>7}  "
+                      f"{'hidden' if shut else 'sold out' if gone else '':8}  {name}"
+                      for (i, level, gone, name), shut in zip(table[list(COLUMNS)].itertuples(index=False, name=None),
+                                                              hidden, strict=True)]
             unset = int(table["stock"].isna().sum())
             lines.append(f"{len(table):,} product{'s' if len(table) != 1 else ''}"
                          + (" sold out" if sold_out_only else f", {int(table['sold_out'].sum()):,} sold out, "
-                            f"{unset:,} without a level (available)"))
+                            f"{unset:,} without a level (available)")
+                         + (f", {sum(hidden):,} hidden by the shop" if "hidden" in table else ""))
             console.print("\n".join(lines), highlight=False, markup=False, soft_wrap=True)
     return said
 

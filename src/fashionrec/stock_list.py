@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from fashionrec.catalog import ID_AS_WRITTEN, ids_as_written, written_ids
 from fashionrec.stock import STOCK, level_said, levels_of
+from fashionrec.visibility import HIDDEN, hidden_ids
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,6 +48,10 @@ def levels_table(items: pd.DataFrame, sold_out_only: bool = False, manifest: dic
                           "productDisplayName": names.fillna("").astype(str).to_numpy()})
     if written_ids(manifest):
         table[ID_AS_WRITTEN] = ids_as_written(manifest, table["id"])
+    if HIDDEN in (manifest or {}):
+        # Whether the shop hides it (stop 74), where the index records it: `--from` of the copy hides and shows each
+        # again as it says (visibility.HIDDEN_WHEN reads the column), as it sets the levels.
+        table[HIDDEN] = np.isin(table["id"].to_numpy(), np.fromiter(hidden_ids(manifest), np.int64))
     return table[sold].reset_index(drop=True) if sold_out_only else table
 
 
@@ -60,6 +65,9 @@ def levels_records(table: pd.DataFrame) -> list[dict]:
     """``table``'s rows as JSON objects (``{"id": 15970, "id_as_written": "0015970", "stock": 0, "sold_out": true,
     "productDisplayName": ...}``; id_as_written the id's digits where the table has none)."""
     spelt = table[ID_AS_WRITTEN] if ID_AS_WRITTEN in table else table["id"].astype(str)
-    return [{"id": int(i), ID_AS_WRITTEN: as_written, STOCK: level, "sold_out": bool(sold), "productDisplayName": name}
-            for (i, level, sold, name), as_written in zip(table[list(COLUMNS)].itertuples(index=False, name=None),
-                                                          spelt, strict=True)]
+    hidden = table[HIDDEN].tolist() if HIDDEN in table else [None] * len(table)
+    # (hidden: null where the index records no such state, as GET /api/items/{id} says it)
+    return [{"id": int(i), ID_AS_WRITTEN: as_written, STOCK: level, "sold_out": bool(sold),
+             HIDDEN: None if h is None else bool(h), "productDisplayName": name}
+            for (i, level, sold, name), as_written, h in zip(table[list(COLUMNS)].itertuples(index=False, name=None),
+                                                             spelt, hidden, strict=True)]

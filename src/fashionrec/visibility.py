@@ -38,6 +38,8 @@ HIDDEN_WHEN: dict[str, frozenset[str]] = {
     # WooCommerce's (visible, catalog: shop pages only, search: search only, hidden: neither)
     "visibilityincatalog": frozenset({"hidden"}),
     "catalogvisibility": frozenset({"hidden"}),
+    # fashionrec's own (stop 74): `index stock --export`'s and GET /api/stock?format=csv's column, read back by --from
+    "hidden": frozenset({"true", "yes", "y", "1"}),
 }
 
 

@@ -83,6 +83,8 @@ class StockEntry(Answer):
     stock: int | float | None = Field(description="Its level (null: none, which is available; a whole level as an "
                                       "integer).")
     sold_out: bool = Field(description="Whether it is sold out (a level of 0 or less).")
+    hidden: bool | None = Field(None, description="Whether the shop hides it (never shown to a shopper); null where "
+                                "the index records no such state.")
     productDisplayName: str     # the catalogue's own column name, as every item answer says it
 
 
