@@ -291,7 +291,7 @@ class ItemTables:
 
     def is_hidden(self, item_id: int) -> bool:
         """Whether the shop hides the product ``item_id`` (:meth:`hidden_rows`)."""
-        return int(self._check_id(item_id)) in hidden_ids(self.manifest)
+        return str(int(self._check_id(item_id))) in (self.manifest.get(HIDDEN) or {})
 
     def is_sold_out(self, item_id: int) -> bool:
         """Whether the product ``item_id`` is sold out (its stock level 0 or less)."""
@@ -634,7 +634,7 @@ class ItemTables:
                 item[SOLD_OUT_KEY] = is_sold_out(item[STOCK])
             if HIDDEN in self.manifest:
                 # Asked for by id, a product the shop hides is said so, and why (stop 74): never listed otherwise.
-                why = hidden_ids(self.manifest).get(item_id)
+                why = (self.manifest.get(HIDDEN) or {}).get(str(item_id))     # (a look-up: an export asks for all)
                 item[HIDDEN] = why is not None
                 if why is not None:
                     item[HIDDEN_BY] = why
