@@ -91,6 +91,8 @@ def test_index_stock_hides_and_shows_a_product_without_a_rebuild_and_the_api_doe
     out = run(app, ["index", "stock", "--hide", f"{first},999999", *model])     # an unknown id: nothing changes
     assert out.exit_code == 2 and "999999" in out.output, out.output
     assert not Recommender.load(d, tiny_tagger_path()).is_hidden(first)
+    out = run(app, ["index", "stock", "--hide", str(first), "--unhide", str(first), *model])
+    assert out.exit_code == 2 and "both --hide and --unhide" in out.output, out.output
     out = run(app, ["index", "stock", "--hide", f"{first},{second}", *model])
     assert out.exit_code == 0 and "hid 2 products" in out.output, out.output
     again = Recommender.load(d, tiny_tagger_path())

@@ -614,8 +614,11 @@ def index_stock(
 
     --list and --export read the levels back (stop 69), those set here and those styles.csv gave."""
     reads = listing or export is not None
-    shown_given = {i.strip(): True for ids in hide or [] for i in ids.split(",") if i.strip()} | {
-        i.strip(): False for ids in unhide or [] for i in ids.split(",") if i.strip()}
+    to_hide = [i.strip() for ids in hide or [] for i in ids.split(",") if i.strip()]
+    to_show = [i.strip() for ids in unhide or [] for i in ids.split(",") if i.strip()]
+    if set(to_hide) & set(to_show):
+        fail(f"{', '.join(sorted(set(to_hide) & set(to_show)))} given to both --hide and --unhide: give each once")
+    shown_given = dict.fromkeys(to_hide, True) | dict.fromkeys(to_show, False)
     if sold_out_only and not reads:
         fail("--sold-out applies to --list and --export: give one of them with it")
     if as_json and str(export) == "-":
