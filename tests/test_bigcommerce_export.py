@@ -75,6 +75,11 @@ def test_a_modern_bigcommerce_exports_variant_and_image_lines_fold_whatever_thei
     ("Accessories/Belts", "Belts", None),
     ("Clothing/Shirts", "Shirts", None),
     ("Bags/Handbags;Sale", "Handbags", None),
+    # A children's part names both sides, Unisex, as a gender attribute "Kids" (stop 73's gap: no wearer, and
+    # "Kids/Tshirts" a type of its own); a side named beside it is the wearer.
+    ("Kids/Accessories/Belts", "Belts", "Unisex"),
+    ("Kids/Tshirts", "Tshirts", "Unisex"),
+    ("Shop All/Kids/Girls/Dresses", "Dresses", "Girls"),
 ])
 def test_a_category_path_written_with_slashes_is_read_as_its_last_part(tmp_path: Path, written: str, kind: str,
                                                                        wearer: str | None) -> None:

@@ -438,6 +438,27 @@ def test_a_category_paths_middle_parts_give_its_master_and_sub_category(tmp_path
     assert styles_table(own)["masterCategory"].tolist() == ["Accessories"]
 
 
+def test_a_category_paths_kids_part_reads_as_unisex_and_is_said_by_whether_the_name_says_a_child(
+        tmp_path: Path) -> None:
+    # Stop 73's gap: a path's "Kids" part was read as no column, so "Kids > Tshirts" had no wearer (a gender attribute
+    # "Kids" reads as Unisex since stop 73). Now both children's sides, Unisex, as that attribute; a side another part
+    # names is the wearer; one whose name says no child is said by row, as a similar items' and look's grown-up's.
+    path = _shop(tmp_path, ['1,simple,S-1,Acme Kids Navy Tee,"Kids > Tshirts",299,,3,',
+                            '2,simple,S-2,Leather Belt,"Kids > Accessories > Belts",199,,3,',
+                            '3,simple,S-3,Acme Kids Pink Dress,"Kids > Girls > Dresses",499,,3,'],
+                 header=WOO_HEADER)
+    save_column_map(path, WOO_MAP)
+    catalog = load_catalog(path, check_images=False, progress=False, warn=False)
+    table = catalog.table.set_index("id")
+    assert table["gender"].to_dict() == {1: "Unisex", 2: "Unisex", 3: "Girls"}
+    assert table.loc[2, "masterCategory"] == "Accessories" and "Kids" not in catalog.report.category_parts_unread
+    summary = " ".join("\n".join(catalog.report.summary_lines()).split())
+    assert ("2 under a children's part ('Kids'), read as Unisex (the catalogue has no value for a child of either "
+            "side): 1 named for a child, kept with children's products for a boy and a girl alike (id 1 'Kids'); 1 "
+            "whose name says no child, so similar items and looks take it for a grown-up's (id 2 'Kids' "
+            "('Leather Belt')): name it for a child") in summary
+
+
 def test_a_woocommerce_exports_type_is_not_offered_as_the_article_type_its_categories_are(tmp_path: Path) -> None:
     # Stop 70's new user was told "'Type' may be 'articleType'" of a WooCommerce export, whose Type is simple,
     # variable or variation: mapped so, the shop's types were "simple" and "variable".

@@ -412,6 +412,9 @@ class DataReport:
     # and its middle parts read as no column ("Tops", a shop's own grouping) -> rows.
     category_path_read: dict[str, int] = field(default_factory=dict)
     category_parts_unread: dict[str, int] = field(default_factory=dict)
+    # Rows whose wearer a path's children's part gave ("Kids/Tshirts": Unisex, stop 74) -> (the part, the name,
+    # whether the name says a child), said as a gender attribute "Kids" is (shop_attributes.both_children_said).
+    category_path_children: dict[int, tuple[str, str, bool]] = field(default_factory=dict)
     # A SKU column's values given to several products: {SKU: their ids}. Each stays a product, but a shop's SKU names
     # one; a WooCommerce variation whose Parent is such a SKU folds into the first (stop 70).
     duplicate_skus: dict[str, list[int]] = field(default_factory=dict)
@@ -600,6 +603,8 @@ class DataReport:
             parts = sorted(self.category_parts_unread.items(), key=lambda t: -t[1])
             said += ("; parts read as no column: " + first_few([f"{p!r} ({n})" for p, n in parts], 5)
                      + " (not the catalogue's masterCategory or subCategory names, nor a wearer)")
+        if self.category_path_children:
+            said += "; " + both_children_said(self.category_path_children, "under a children's part ('Kids')")
         return said
 
     def hidden_said(self) -> str:
@@ -2652,6 +2657,9 @@ def _category_path(values: list[str], report: DataReport, item_id: int) -> list[
         if value and not values[at]:
             values[at] = value
             report.category_path_read[COLUMNS[at + 1]] = report.category_path_read.get(COLUMNS[at + 1], 0) + 1
+            if at == _GENDER_AT and middle.children:    # "Kids/Tshirts": Unisex, kept with children's by its name
+                name = values[COLUMNS.index("productDisplayName") - 1]
+                report.category_path_children[item_id] = (middle.children, name, named_for_a_child(name))
     for part in middle.unread:
         report.category_parts_unread[part] = report.category_parts_unread.get(part, 0) + 1
     report.category_path_ids.append(item_id)

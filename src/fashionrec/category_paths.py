@@ -7,16 +7,23 @@ by. Here a middle part that is one of the catalogue's masterCategory or subCateg
 for one: "Clothing", "Jewelry") gives that column, and a subCategory alone gives the masterCategory the catalogue
 files it under (Bags: Accessories). A part that is neither ("Tops", "New In") is said, not guessed at.
 
+A children's part ("Kids", "Kidswear", "Children's") names both children's sides: the wearer is a side another part
+names ("Kids > Girls > Dresses": Girls), else Unisex, as a gender attribute "Kids" or Tags "Boys, Girls" read
+(shop_attributes.for_either). It was read as no column (stop 73's gap): "Kids/Accessories/Belts" had no wearer unless
+its Tags gave one, and "Kids/Tshirts" was no path at all, a type of its own.
+
 Example:
     >>> read_middle(["Men", "Clothing", "Topwear"])
-    Middle(master='Apparel', sub='Topwear', wearer='Men', unread=())
+    Middle(master='Apparel', sub='Topwear', wearer='Men', unread=(), children='')
+    >>> read_middle(["Kids", "Accessories"])
+    Middle(master='Accessories', sub='', wearer='Unisex', unread=(), children='Kids')
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from fashionrec.shop_attributes import within_tag
+from fashionrec.shop_attributes import BOTH_SIDES_READ, named_for_a_child, within_tag
 
 # The Kaggle catalogue's subCategory -> the masterCategory it files it under (the most of its products': Socks are
 # 686 Accessories and 12 Apparel), in the catalogue's spelling.
@@ -43,19 +50,21 @@ SHOP_WORDS = {"clothing": "Apparel", "clothes": "Apparel", "jewelry": "Jewellery
 
 
 class Middle(NamedTuple):
-    """What a path's middle parts give ("" where none): masterCategory, subCategory, wearer, and the parts read as
-    none of them (as written)."""
+    """What a path's middle parts give ("" where none): masterCategory, subCategory, wearer, the parts read as
+    none of them (as written), and the children's part the wearer was read from (Unisex; "" where none was)."""
 
     master: str
     sub: str
     wearer: str
     unread: tuple[str, ...]
+    children: str = ""
 
 
 def read_middle(parts: list[str]) -> Middle:
     """A category path's parts before its last (``parts``, as written, outermost first), read as :class:`Middle`:
-    the first part giving each column; a wearer as a Tags tag gives it ("Womenswear", "Men's": within_tag)."""
-    master = sub = wearer = ""
+    the first part giving each column; a wearer as a Tags tag gives it ("Womenswear", "Men's": within_tag), else
+    Unisex where a part is a children's ("Kids": both sides, :data:`~fashionrec.shop_attributes.BOTH_SIDES_READ`)."""
+    master = sub = wearer = children = ""
     unread = []
     for part in parts:
         word = " ".join(part.split()).casefold()
@@ -66,6 +75,10 @@ def read_middle(parts: list[str]) -> Middle:
             sub = sub or SUBS.get(word, named)
         elif (side := within_tag("gender", part)) is not None:
             wearer = wearer or side
+        elif named_for_a_child(part):     # "Kids", "Kidswear": a side only where another part names one
+            children = children or part
         else:
             unread.append(part)
-    return Middle(master or SUB_MASTER.get(sub, ""), sub, wearer, tuple(unread))
+    children = children if not wearer else ""
+    return Middle(master or SUB_MASTER.get(sub, ""), sub, wearer or (BOTH_SIDES_READ if children else ""),
+                  tuple(unread), children)

@@ -99,10 +99,11 @@ def named_for_a_child(name: str) -> bool:
     return bool(CHILDREN_NAME.search(name) or KIDS_NAME.search(name))
 
 
-def both_children_said(rows: dict[int, tuple[str, str, bool]]) -> str:
+def both_children_said(rows: dict[int, tuple[str, str, bool]], listing: str = "listing both Boys and Girls") -> str:
     """What data check says of the products listing both children's sides (``rows``: {id: (the gender as written,
     the name, whether it names a child)}), each by row: read as Unisex, and whether the recommender will keep it
-    with children's products (its name says a child) or take it for a grown-up's, with the way to say otherwise."""
+    with children's products (its name says a child) or take it for a grown-up's, with the way to say otherwise;
+    ``listing``: how they name both ("under a category path's children's part": "Kids/Tshirts")."""
     from fashionrec.catalog import first_few
 
     kids = [f"id {i} {w!r}" for i, (w, _, child) in rows.items() if child]
@@ -111,7 +112,7 @@ def both_children_said(rows: dict[int, tuple[str, str, bool]]) -> str:
              + first_few(kids, 5) + ")"] if kids else []
     parts += [f"{len(grown)} whose name says no child, so similar items and looks take it for a grown-up's ("
               + first_few(grown, 20) + "): name it for a child ('Kids ...') or give it one side"] if grown else []
-    return (f"{len(rows)} listing both Boys and Girls, read as {BOTH_SIDES_READ} (the catalogue has no value for a "
+    return (f"{len(rows)} {listing}, read as {BOTH_SIDES_READ} (the catalogue has no value for a "
             "child of either side): " + "; ".join(parts))
 
 
