@@ -2474,6 +2474,41 @@ def test_a_unisex_products_look_with_no_piece_for_anyone_takes_its_neighbours_si
     assert look[0].card_reason == "For men"
 
 
+def test_kids_unisex_products_looks_take_boys_and_girls_sides_each_by_its_id_and_say_which(tmp_path):
+    # A kids' unisex product's look took the side of its first piece, the boys' nearly always: 170 of the 218 kids'
+    # unisex products' looks on the full index were boys', 48 girls' (stop 74). Each is now a boy's or a girl's look
+    # by its id, the same on every visit, and its reasons say whose.
+    r, _ = _scratch(tmp_path)
+    it = r.items
+    tees = [int(i) for i in it.index[it["articleType"] == "Tshirts"]]
+    it.loc[tees, ["gender", "usage", "baseColour"]] = ["Unisex", "Casual", "White"]
+    it.loc[tees, "productDisplayName"] = [f"Acme Kids Unisex Tee {n}" for n in range(len(tees))]
+    for grown, child, colour in (("Men", "Boys", "Navy Blue"), ("Women", "Girls", "Pink")):
+        shorts = it.index[(it["articleType"] == "Shorts") & (it["gender"] == grown)]
+        it.loc[shorts, ["gender", "usage", "baseColour"]] = [child, "Casual", colour]
+        it.loc[shorts, "productDisplayName"] = [f"Acme {child} Shorts {n}" for n in range(len(shorts))]
+    r._reindex()
+    sides = {}
+    for tee in tees:
+        look = r.complete_the_look(tee)
+        whose = {x.item["gender"] for x in look} - {"Unisex"}
+        assert len(whose) == 1, (tee, [(x.id, x.item["gender"]) for x in look])     # one side a look
+        sides[tee] = whose.pop()
+        # (a child's piece filed as a grown-up's, "Gini and Jony Kids Girls ... Skirts" filed Women, is a girl's)
+        child = {"Boys": "boy", "Men": "boy"}.get(sides[tee], "girl")
+        sides[tee] = child
+        said = f"to go with the casual kids' unisex topwear for a {child}"
+        assert all(said in x.reason for x in look), [x.reason for x in look]
+        assert [x.id for x in r.complete_the_look(tee)] == [x.id for x in look]     # the same on every visit
+    assert set(sides.values()) == {"boy", "girl"}, sides
+    # Where none of its side's pieces are left (sold out), the other child's look, not none.
+    girls = it.index[(it["gender"].eq("Girls") | it["gender"].eq("Women") & r._childrens())
+                     & it["subCategory"].eq("Bottomwear")]
+    r.set_stock(dict.fromkeys(map(int, girls), 0))
+    tee = next(t for t in tees if sides[t] == "girl")
+    assert {x.item["gender"] for x in r.complete_the_look(tee)} - {"Unisex"} == {"Boys"}
+
+
 def test_a_childs_unisex_products_piece_filed_under_boys_or_girls_says_whose(tmp_path):
     # A unisex kids' T-shirt's look was a boy's shorts and sunglasses, unsaid (a shopper's trial of stop 70): as a
     # grown-up's unisex product's piece filed under a side says so, a child's says "boys'" or "girls'".
@@ -2490,7 +2525,7 @@ def test_a_childs_unisex_products_piece_filed_under_boys_or_girls_says_whose(tmp
     assert sided, [(x.id, x.item.get("gender")) for x in look]
     for x in sided:     # (a child's piece filed as a grown-up's, "Kids Girls ... Skirts" filed Women, is a girl's)
         whose = {"Boys": "boys", "Men": "boys"}.get(x.item["gender"], "girls")
-        assert f"({whose}') to go with the casual unisex" in x.reason, x.reason
+        assert f"({whose}') to go with the casual kids' unisex" in x.reason, x.reason
         assert x.card_reason.startswith(f"For {whose}"), x.card_reason
     # A grown-up's unisex backpack (the fixture has no child's bag, looks.GROWN_UP_STAND_INS) says it is for anyone;
     # the children's unisex pieces nothing.
@@ -4423,9 +4458,10 @@ def test_a_childs_look_takes_only_childrens_products(tmp_path):
                or (x.slot == "Bags" and x.card_reason.startswith("For anyone")) for x in look)   # GROWN_UP_STAND_INS
     # ... and no baby's, once a piece has taken a side (a kids' unisex shoe's look took a boy's top, then infant
     # booties: a review).
-    tee = add(gender="Boys", masterCategory="Apparel", subCategory="Topwear", articleType="Tshirts",
-              baseColour="White", productDisplayName="Boys White Tshirt")
-    for shoes, name in ((boys, "Madagascar Infant Boys Red Booties"), (kids, "Puma Infant Unisex White Shoes")):
+    side = r._childs_side(kids_jeans)       # a boy's or a girl's look, by its id (stop 74)
+    tee = add(gender=side, masterCategory="Apparel", subCategory="Topwear", articleType="Tshirts",
+              baseColour="White", productDisplayName=f"{side} White Tshirt")
+    for shoes, name in ((boys, f"Madagascar Infant {side} Red Booties"), (kids, "Puma Infant Unisex White Shoes")):
         r.items.loc[r.items["id"] == shoes, "productDisplayName"] = name
     r._reindex()
     look = r.complete_the_look(kids_jeans, k=8)

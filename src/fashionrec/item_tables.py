@@ -367,16 +367,22 @@ class ItemTables:
         children's products only; a grown-up's its gender's and the unisex ones, no child's ("Palm Tree Kids
         Boys Check White Shorts", filed as men's); an unknown gender, any. Computed once per wearer and version
         of the items: similar items ask on every query."""
+        return self._worn_by(self._wearer(row))
+
+    def _wearer(self, row: int) -> str:
+        """Who wears the product at ``row``, as :meth:`_worn_by` reads a wearer: its gender label, but a child's
+        product's (:meth:`_childrens`) Boys or Girls where its name or filing says which, else "child" (either:
+        "Tantra Kid's Unisex ... Kidswear")."""
         gender = str(self._labels("gender")[row])
         if gender in ("Boys", "Girls") or not self._childrens()[row]:
-            return self._worn_by(gender)
+            return gender
         # A child's product filed under another gender is a boy's or a girl's where its name says which ("Ant
         # Kids Girl's Maroon ... Kidswear", filed as women's, had boys' shoes in its look).
         name = str(self._column("productDisplayName")[row])
         said = [child for child in ("Boys", "Girls") if OTHER_CHILD[child].search(name)]
         if not said:        # else the filing: a child's product filed as men's is a boy's (_worn_by_child)
             said = [child for child, filed in GROWN_UP.items() if filed == gender]
-        return self._worn_by(said[0] if len(said) == 1 else "child")
+        return said[0] if len(said) == 1 else "child"
 
     def _other_sex(self, gender: str) -> np.ndarray:
         """(n,) bool, read-only: the rows filed under the other sex than ``gender`` (Men or Boys: Women's and Girls';

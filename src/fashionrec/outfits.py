@@ -96,6 +96,7 @@ SIDES = {"Men": "men's", "Women": "women's"}
 # ... and a child's unisex product's look that a piece filed under a side (or a child's filed as a grown-up's) is a
 # boy's or a girl's.
 CHILD_SIDES = {"Boys": "boys'", "Girls": "girls'", "Men": "boys'", "Women": "girls'"}
+OTHER_CHILD_SIDE = {"Boys": "Girls", "Girls": "Boys"}
 
 # Of a grown-up's unisex product's nearest products for anyone grown up, how many tell the side its look keeps to
 # where a slot has no piece for anyone (the side most of those filed Men or Women are).
@@ -465,7 +466,12 @@ class Outfits:
         check_k(k)
         item_id = self._check_id(item_id)
         if self.item(item_id).get("gender") != "Unisex" or self._childrens()[self._row[item_id]]:
-            return self._put_together(item_id, k, for_anyone_only=False)
+            side = self._childs_side(item_id)
+            look = self._put_together(item_id, k, for_anyone_only=False, side=side)
+            if look or side is None:
+                return look
+            # None of the drawn side's pieces go with it (sold out, or none of its kind): the other child's look.
+            return self._put_together(item_id, k, for_anyone_only=False, side=OTHER_CHILD_SIDE[side])
         # A grown-up's unisex product's look leaves out a slot with no piece for anyone, where two pieces or more
         # are for anyone: the slot's pick took a side by colour alone ("Wildcraft Unisex Schoolbag": "French
         # Connection Women Black Trousers" between a unisex T-shirt and Converse, a shopper's trial of stop 68; 324
@@ -477,6 +483,17 @@ class Outfits:
         look = self._put_together(item_id, max(k, 2), for_anyone_only=True)
         return look[:k] if len(look) >= 2 else self._put_together(item_id, k, for_anyone_only=False,
                                                                   side=self._lean(item_id))
+
+    def _childs_side(self, item_id: int) -> str | None:
+        """The side (Boys or Girls) the look of a product for either child takes (a kids' unisex T-shirt: its
+        wearer "child", :meth:`_wearer`), drawn by its id (:func:`_draw`): the same on every visit, each side in about
+        half of such products' looks; None for any other product. Its first piece chose the side before, and the
+        catalogue's boys' pieces led: 170 of the 218 kids' unisex products' looks on the full index were boys',
+        48 girls' (stop 74). Keeping to the kids' unisex pieces instead halved the distinct pieces (the catalogue's
+        five pairs of kids' unisex jeans in most looks; stop 73)."""
+        if self._wearer(self._row[item_id]) != "child":
+            return None
+        return "Boys" if _draw(item_id, "child's side") < 0.5 else "Girls"
 
     def _lean(self, item_id: int) -> str | None:
         """The side (Men or Women) a grown-up's unisex product's own nearest products lean to: the gender most
@@ -584,7 +601,7 @@ class Outfits:
         # with "Kids", "Boy's", "Infant" and the like (not "Wild Child" nail polish or a "Party Girl" watch).
         # (:meth:`_wearers`, which similar items share.)
         who = self._wearers(self._row[item_id])
-        if side:        # its own side's pieces and those for anyone (not a child's)
+        if side:        # its own side's pieces and those for anyone (not a child's); a child's those for either
             who = who & self._worn_by(side)
         baby = self._infants()
         # A baby's look takes babies' pieces where a slot has them; any other look, none.
@@ -748,8 +765,12 @@ class Outfits:
                     or not sub
                     else footwear_said(src.get("productDisplayName"), article) if sub == "Shoes"
                     else slot_name(sub))
+            if child and gender == "Unisex":
+                # A child's unisex product: "the casual unisex topwear" read as a grown-up's; and which child's look
+                # its drawn side makes it (:meth:`_childs_side`), the pieces for either child saying no side.
+                whose = "kids' unisex"
             what = " ".join(str(x) for x in (usage and usage.lower(), whose and whose.lower(), kind and kind.lower())
-                            if x)
+                            if x) + (f" for a {side.lower().removesuffix('s')}" if child and side else "")
             colour_note = per_colour[codes[best]][1]
             # Saying whose colour that is: its page shows the label (a shopper trial read "White goes with Black"
             # under a sandal the page called Brown). On a card, "its photo" read as the card's product's: the
@@ -763,12 +784,14 @@ class Outfits:
             # boy's shorts and sunglasses, unsaid (a shopper's trial of stop 70).
             lent = child and not self._childrens()[r] and item.get("gender") == "Unisex"   # GROWN_UP_STAND_INS
             lent_pieces += lent
-            side = (SIDES.get(item.get("gender")) if anyone else "for anyone" if lent else
-                    CHILD_SIDES.get(item.get("gender")) if gender == "Unisex" else None)
-            reason = (f"{slot_name(slot)}{f' ({side})' if side else ''} to go with the {what}"
+            piece_side = (SIDES.get(item.get("gender")) if anyone else "for anyone" if lent else
+                          CHILD_SIDES.get(item.get("gender")) if gender == "Unisex" else None)
+            reason = (f"{slot_name(slot)}{f' ({piece_side})' if piece_side else ''} to go with the {what}"
                       + (f": {colour_note}{aside}" if colour_note else ""))
-            said_for = side.split("'")[0].removeprefix("for ") if side else None    # "For women", "For anyone"
-            card_reason = f"For {said_for}" + (f": {colour_note}" if colour_note else "") if side else colour_note
+            # "For women", "For anyone"
+            said_for = piece_side.split("'")[0].removeprefix("for ") if piece_side else None
+            card_reason = (f"For {said_for}" + (f": {colour_note}" if colour_note else "") if piece_side
+                           else colour_note)
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=card_reason))
             if few:
                 left.remove(slot)
@@ -781,7 +804,7 @@ class Outfits:
                 # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.
                 # A child's product filed as a man's (Boy's ... Kidswear) keeps a child's look a child's; and a look
                 # that was no baby's takes no baby's piece after it (a kids' unisex shoe got infant booties, a review).
-                who = self._wearers(r)
+                who = self._wearers(r) & self._worn_by(side) if side else self._wearers(r)
                 who = who if baby[self._row[item_id]] else who & ~baby
         if lent_pieces == len(out):
             # A grown-up's backpack alone is no child's look: "Doodle Kids Boy Light Blue Shorts", filed as men's, had
