@@ -3438,17 +3438,20 @@ def test_a_list_of_colours_lists_either_colour_on_the_page_and_in_the_api(client
 
 
 def _boys_shoes_filed_unisex(index_dir):
-    """The fixture's index with three sports shoes a boy would wear, one filed Boys and two Unisex (named "Kids"),
-    and those three ids: a child's filter lists one, "sports shoes for boys" finds three."""
+    """The fixture's index with four sports shoes a boy would wear, one filed Boys, two Unisex (named "Kids") and one
+    a men's casual shoe by its filing ("Gini and Jony Kids Boys Sports Shoes"), and those four ids: a child's filter
+    lists three (the kids' unisex ones since stop 74), "sports shoes for boys" finds four."""
     from _recs_support import tiny_tagger_path
 
     from fashionrec.recommend import Recommender
 
     rec = Recommender.load(index_dir, tiny_tagger_path())
-    shoes = rec.items.index[rec.items["articleType"] == "Sports Shoes"][:3]
-    for column, values in (("gender", ["Boys", "Unisex", "Unisex"]),
+    shoes = rec.items.index[rec.items["articleType"] == "Sports Shoes"][:3].append(
+        rec.items.index[(rec.items["articleType"] == "Casual Shoes") & (rec.items["gender"] == "Men")][:1])
+    for column, values in (("gender", ["Boys", "Unisex", "Unisex", "Men"]),
                            ("productDisplayName", ["Puma Boys Black Sports Shoes", "ADIDAS Kids Unisex Sports Shoes",
-                                                   "Lotto Kids Unisex Sports Shoes"])):
+                                                   "Lotto Kids Unisex Sports Shoes",
+                                                   "Gini and Jony Kids Boys Sports Shoes"])):
         relabelled = rec.items[column].copy()
         relabelled[shoes] = values
         rec.items[column] = relabelled
@@ -3463,7 +3466,7 @@ def test_the_childrens_products_filed_elsewhere_are_said_whatever_the_filters_sp
 
     rec, _ = _boys_shoes_filed_unisex(index_dir)
     found = kids_filed_elsewhere(rec, {"gender": "boys", "articleType": "sports shoes"})
-    assert found and (found["words"], found["n"], found["have"]) == ("sports shoes for boys", 3, 1), found
+    assert found and (found["words"], found["n"], found["have"]) == ("sports shoes for boys", 4, 3), found
     assert kids_filed_elsewhere(rec, {"gender": "boys", "articleType": "no such type"}) is None
 
 
@@ -3472,29 +3475,31 @@ def test_a_childs_filter_and_a_type_link_to_the_childrens_products_filed_under_o
     # "sports shoes for boys" finds 15, "ADIDAS Kids Unisex" ones filed Unisex among them; no word said so.
     rec, shoes = _boys_shoes_filed_unisex(index_dir)
     with TestClient(create_app(Settings(index_dir=index_dir, reports_dir=tmp_path), recommender=rec)) as c:
+        # Since stop 74 a child's filter lists the kids' unisex ones itself: the link is for the one filed as a
+        # man's casual shoe.
         page = html.unescape(c.get("/", params={"gender": "Boys", "articleType": "Sports Shoes"}).text)
-        assert re.search(r'id="count">1 item\b', page)
+        assert re.search(r'id="count">3 items\b', page)
         link = re.search(r'id="kids-more">Some children’s products are filed under Unisex or a grown-up’s gender: '
                          r'<a href="([^"]+)">“sports shoes for boys”</a> finds (\d+)\.', page)
-        assert link and int(link.group(2)) == 3, page[page.find('id="notices"'):][:600]
+        assert link and int(link.group(2)) == 4, page[page.find('id="notices"'):][:600]
         linked = html.unescape(c.get(link.group(1)).text)
-        assert re.search(r'id="count">3 items\b', linked)
+        assert re.search(r'id="count">4 items\b', linked)
         # The API's filters without words say it too (its note said nothing: stop 68's notes helper).
         res = c.get("/api/items", params={"gender": "Boys", "articleType": "Sports Shoes"}).json()
-        assert res["total"] == 1 and res["note"] == ("Some children's products are filed under Unisex or a "
-                                                     "grown-up's gender: 'sports shoes for boys' finds 3, where the "
-                                                     "filters list 1.")
+        assert res["total"] == 3 and res["note"] == ("Some children's products are filed under Unisex or a "
+                                                     "grown-up's gender: 'sports shoes for boys' finds 4, where the "
+                                                     "filters list 3.")
         assert c.get("/api/items", params={"gender": "Boys", "articleType": "Sports Shoes",
                                            "q": "puma"}).json()["note"] is None
         # The page's price boxes, which the count keeps, kept by the link (it listed the type at every price: stop
         # 68's integration review, the shopper's link beside the price helper's boxes).
-        rec.items["price"] = np.where(rec.items.index.isin(shoes[:2]), 500.0, 3000.0)
+        rec.items["price"] = np.where(rec.items.index.isin(shoes[[0, 1, 3]]), 500.0, 3000.0)
         rec._reindex()
         page = html.unescape(c.get("/", params={"gender": "Boys", "articleType": "Sports Shoes",
                                                 "max_price": "1000"}).text)
         link = re.search(r'id="kids-more">[^<]*<a href="([^"]+)">[^<]*</a> finds (\d+)\.', page)
-        assert link and int(link.group(2)) == 2, page[page.find('id="notices"'):][:600]
-        assert re.search(r'id="count">2 items\b', html.unescape(c.get(link.group(1)).text)), link.group(1)
+        assert link and int(link.group(2)) == 3, page[page.find('id="notices"'):][:600]
+        assert re.search(r'id="count">3 items\b', html.unescape(c.get(link.group(1)).text)), link.group(1)
         rec.items.drop(columns="price", inplace=True)
         rec._reindex()
         # Nothing more to find: no link (the boys' type alone, or every kids' product filed Boys).
@@ -3502,6 +3507,9 @@ def test_a_childs_filter_and_a_type_link_to_the_childrens_products_filed_under_o
         relabelled = rec.items["gender"].copy()
         relabelled[shoes] = "Boys"
         rec.items["gender"] = relabelled
+        types = rec.items["articleType"].copy()
+        types[shoes] = "Sports Shoes"
+        rec.items["articleType"] = types
         rec._reindex()
         assert 'id="kids-more"' not in c.get("/", params={"gender": "Boys", "articleType": "Sports Shoes"}).text
 
@@ -3629,7 +3637,7 @@ def test_the_api_says_the_childrens_products_a_childs_filter_leaves_out(index_di
         boys = {"gender": "Boys", "articleType": "Sports Shoes"}
         note = c.get("/api/search/text", params={"q": "shoes", **boys}).json()["note"] or ""
         assert ("Some children's products are filed under Unisex or a grown-up's gender: 'sports shoes for boys' "
-                "finds 3, where the filters list 1.") in note, note
+                "finds 4, where the filters list 3.") in note, note
         assert "children's products are filed" not in (c.get("/api/search/text", params={
             "q": "shoes", "gender": "Boys"}).json()["note"] or "")
 

@@ -127,6 +127,7 @@ from fashionrec.item_tables import (  # noqa: F401
     UNLISTED,
     WEARER_WORDS,
     ItemTables,
+    child_filtered,
     filter_attrs,
     unpriced_on_load,
 )
@@ -1419,8 +1420,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         if mask is None:
             kw = {}
-        elif self.index.supports_where and allow is None and PRICE_FILTER not in filters:
-            kw = {"where": filters}     # (a Milvus collection keeps no price: those the price allows, as ids)
+        elif (self.index.supports_where and allow is None and PRICE_FILTER not in filters
+              and not child_filtered(filters)):
+            # (a Milvus collection keeps no price, nor which child a kids' unisex product is for: those the filter
+            # allows, as ids)
+            kw = {"where": filters}
         else:
             kw = self._id_filter(mask)
         fetch = self._first_fetch(want, len(exclude))

@@ -1347,6 +1347,8 @@ class TextSearch:
             else:
                 counts = self.items.loc[keep, key].value_counts()
             out[key] = {str(v): int(n) for v, n in counts.items()}
+            if key == "gender":     # Boys or Girls lists what that child wears, kids' unisex products too
+                out[key].update(self._child_filter_counts(keep, self._photo_groups() if photos else None))
         return out
 
     def word_matches(self, q: str | None) -> np.ndarray:
