@@ -48,6 +48,7 @@ from fashionrec.tagger import Tagger, save_checkpoint
 from fashionrec.text_encoder import query_vector
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, _spread_names, _type_kinship
 from fashionrec.vocabulary import CHILDREN_NAME, GIFT_TYPES, KIDS_NAME, RENAMED_MIN, WARM_TYPES
+from fashionrec.word_search import autocorrect_min_products
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -4542,6 +4543,19 @@ def test_a_misspelt_search_gets_the_catalogues_spelling(rec):
     assert rec.suggest("tiees") == "ties" and rec.suggest("tiees", confident=True) is None
     assert rec.autocorrect("tiees") == "ties" and rec.correction("tiees") == "ties"
     assert rec.suggest("tieesz") == "ties" and rec.autocorrect("tieesz") is None      # two letters: offered
+
+def test_a_short_english_word_is_not_respelt_as_a_word_a_product_or_two_have(rec):
+    # "gap tshirt" was shown as "grap tshirt" (one Nike "... Grap Light Green T-shirt" of 40k), the brand read as a
+    # misspelling of a catalogue word (stop 74): an English word of three letters is a word of its own, as longer
+    # ones are, unless the word a letter away is one many products have ("blu" is "blue").
+    words = rec._words()
+    counts, spellings = words._spelling_tables()
+    assert "gap" not in counts and "grap" not in counts and counts["blue"] >= autocorrect_min_products(len(rec.items))
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(words, "_spellings", (counts + collections.Counter({"grap": 1}), [*spellings, "grap"]))
+        assert rec.suggest("gap tshirt") is None and rec.autocorrect("gap tshirt") is None
+        assert rec.correction("gap tshirt") is None
+        assert rec.suggest("blu tshirt") == "blue tshirt"
 
 
 def test_a_word_of_a_types_name_is_that_word_not_the_start_of_a_longer_one():

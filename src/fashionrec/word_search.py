@@ -451,9 +451,11 @@ class WordSearch:
             # are not "jegging pants" (the text search finds track pants for it). A short one a single edit
             # from a word many products have is offered ("jens", a name in the text model's vocabulary, found
             # one perfume, with no "Did you mean jeans?"), never as a confident correction; the text search
-            # shows it instead only where the word finds nothing by meaning (TextSearch.autocorrect).
-            if len(word) >= 4 and word in english and found is not None and (
-                    confident or len(word) > 5 or found[1] != 1 or counts[found[0]] < common):
+            # shows it instead only where the word finds nothing by meaning (TextSearch.autocorrect). Nor is one
+            # of three letters respelt as a word few products have: "gap tshirt" was shown as "grap tshirt" (one
+            # Nike "... Grap ..." T-shirt of 40k, stop 74), where "blu" is still "blue".
+            if word in english and found is not None and (counts[found[0]] < common or len(word) >= 4 and (
+                    confident or len(word) > 5 or found[1] != 1)):
                 found = None
             if found is None:
                 return word
