@@ -2018,6 +2018,17 @@ def test_a_word_for_many_types_with_a_word_they_lack_is_said_as_typed(rec):
     assert rec.absent_together("leather shoe") == "The catalogue has no leather shoes"
 
 
+def test_a_cloth_and_a_type_no_product_has_are_said_with_the_wearer_named(rec):
+    # "denim jacket men" said "No product has every word" over men's ADIDAS jackets, where "denim jacket" said
+    # "The catalogue has no denim jackets" (stop 74): the wearer is said after the cloth and the type.
+    assert rec.browse(q="leather shoes", limit=0)[0] == 0 < rec.browse(q="shoes men", limit=0)[0]
+    for query in ("leather shoes men", "leather shoes for men", "men's leather shoes"):
+        assert rec.absent_together(query) == "The catalogue has no leather shoes for men", query
+    assert rec.absent_together("leather shoes for women") == "The catalogue has no leather shoes for women"
+    # A wearer with one word besides finds products, or is said by absent_combination; never "no  shoes for men".
+    assert rec.absent_together("shoes men") is None
+
+
 def test_an_emoji_is_read_as_its_words(rec):
     # "👟 for men" listed all the men's products: the emoji was no word.
     for emoji, words in (("👟 for men", "sneakers for men"), ("👖", "jeans"), ("🕶️ women", "sunglasses women")):

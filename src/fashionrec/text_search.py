@@ -2356,23 +2356,29 @@ class TextSearch:
         and :meth:`absent_combination` say nothing: two types ("kurta pajama": "No product is named both
         'kurta' and 'pajama'"), or a type and words no parsed attribute reads ("denim jacket": "The catalogue
         has no denim jackets"). None where a product has every word, or a word is in no product (a spelling,
-        not a combination), or the query names a colour, wearer, usage or season (said by the other two). Both
+        not a combination), or the query names a colour, usage or season (said by the other two); a wearer's word
+        beside a cloth and a type is said after them ("denim jacket men": "... no denim jackets for men"). Both
         listed other kurtas and jackets by meaning with no note in the API and a page note that read as a
         spelling at fault (a stop 65 helper's trial)."""
         words = list(dict.fromkeys(_kinds_alone(search_words(query))))
         if len(words) < 2 or self.browse(None, query, limit=0)[0]:
             return None
         parsed = self.parse_query(query)
-        if outfit_set(words) and not any(genders_named(w) for w in words):
+        # A wearer's word beside a cloth and a type is said after them: "denim jacket men" said "No product has
+        # every word" over men's ADIDAS jackets where "denim jacket" said the catalogue has none (stop 74).
+        wearer_words = [w for w in words if genders_named(w) and set(self.parse_query(w)) == {"gender"}]
+        if outfit_set(words) and not wearer_words:
             parsed.pop("gender", None)      # the set's wearer, not one the query names
-        if set(parsed) != {"articleType"} or not all(self.browse(None, w, limit=0)[0] for w in words):
+        wearers = [g.lower() for g in parsed.pop("gender", []) if g != "Unisex"] if wearer_words else []
+        words = [w for w in words if w not in wearer_words]
+        if len(words) < 2 or set(parsed) != {"articleType"} or not all(self.browse(None, w, limit=0)[0] for w in words):
             return None
         read = {w: self.parse_query(w) for w in words}
         typed = [w for w in words if "articleType" in read[w]]
         others = [w for w in words if not read[w]]
         # Said as typed, not as searched: "jeans jacket" said 'jean'.
         as_typed = {singular(w): w for w in search_words(query, stem=False)}
-        if len(typed) == 2 and len(words) == 2:
+        if len(typed) == 2 and len(words) == 2 and not wearers:
             first, second = (as_typed.get(w, w) for w in typed)
             return f"No product is named both {first!r} and {second!r}"
         if len(typed) == 1 and len(others) == len(words) - 1:
@@ -2382,7 +2388,7 @@ class TextSearch:
             # shopper's trial), now "no college bags".
             types = read[typed[0]]["articleType"]
             kind = plural(as_typed.get(typed[0], typed[0])) if len(types) > 2 else said_types(types)
-            return f"The catalogue has no {cloth} {kind}"
+            return f"The catalogue has no {cloth} {kind}" + (f" for {' or '.join(wearers)}" if wearers else "")
         return None
 
     def _anyones(self, parsed: dict[str, list[str]], matches: dict[str, np.ndarray]) -> np.ndarray | None:
