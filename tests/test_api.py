@@ -3735,6 +3735,21 @@ def test_the_api_and_the_cli_offer_a_text_searchs_look_as_the_page_does(client, 
     assert "look" in schema["RecList"]["properties"]
 
 
+def test_a_misspelt_search_read_with_an_age_is_said_as_typed(client):
+    # "tshrt for 5 year old" said 'No product matches "kids tshrt"', the words as read, not as typed, and its link
+    # searched "kids tshrt" (stop 74).
+    r = client.get("/", params={"q": "jeens for 5 year old"})
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(str(r.url)).query)["q"] == ["jeans for 5 year old"]
+    page = html.unescape(r.text)
+    notice = page.split('id="corrected"')[1].split("</p>")[0]
+    assert "No product matches “jeens for 5 year old”; showing “jeans for 5 year old”" in notice, notice
+    link = re.search(r'href="([^"]*)"', notice)
+    if link:        # offered where the words as typed find products by meaning: searched as typed, age and all
+        asked = urllib.parse.parse_qs(urllib.parse.urlsplit(link[1]).query)
+        assert asked["q"] == ["jeens for 5 year old"], asked
+        assert "No product matches" not in html.unescape(client.get(link[1]).text)
+
+
 @pytest.mark.parametrize(("typed", "respelt", "said"), [
     ("jeens under 1000", "jeans under 1000", "The catalogue has no prices, so 'under 1000' was left out of the search"),
     ("jeens size 32", "jeans size 32", "The catalogue has no sizes, so 'size 32' was left out of the search"),

@@ -736,7 +736,12 @@ def catalogue_page(
         # The products the words as typed find by words: a catalogue misspelling's one or two ("puple top": one
         # "Puple" top), said as such rather than "No product matches" (stop 73).
         typed_found = matching(corrected) if corrected else 0
-        corrected_url = (f"{root}/?" + urlencode({**chosen, "q": corrected, "closest": corrected})
+        # Said as the shopper typed it, what the search left out and its age kept: "tshrt for 5 year old" said
+        # 'No product matches "kids tshrt"', the words as read, and its link searched them (stop 74). The link's
+        # closest matches are those to the words as read, which the page reads the typed words as again.
+        as_typed = corrected and (_respelt(q, unpaired, corrected) or _respelt(q, query, corrected))
+        corrected_typed, showing = (as_typed, q.strip()) if as_typed else (corrected, query)
+        corrected_url = (f"{root}/?" + urlencode({**chosen, "q": corrected_typed, "closest": corrected})
                          if corrected and (typed_found
                                            or service.rec.as_typed_by_meaning(corrected, query, with_price()))
                          else None)
@@ -765,7 +770,7 @@ def catalogue_page(
         "closest_from": filled - offset if filled and 0 < filled - offset < len(items) else None,
         "suggest_url": suggest_url, "unfiltered_url": unfiltered_url, "example_url": None if photo_url else example_url,
         "photo_url": photo_url, "look": look, "kids": kids, "other_colours": other_colours,
-        "example": EXAMPLE_SEARCH, "corrected": corrected, "typed_found": typed_found,
+        "example": EXAMPLE_SEARCH, "corrected": corrected_typed, "showing": showing, "typed_found": typed_found,
         "corrected_url": corrected_url,
         "count_text": (f"{total:,} closest match{'' if total == 1 else 'es'}" if found_closest
                        else f"{filled:,} item{'' if filled == 1 else 's'} and {total - filled:,} closest "
