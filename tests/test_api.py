@@ -3750,6 +3750,17 @@ def test_a_misspelt_search_read_with_an_age_is_said_as_typed(client):
         assert "No product matches" not in html.unescape(client.get(link[1]).text)
 
 
+def test_a_corrected_pairing_is_said_as_respelt_not_as_the_pairing_reads_it(client):
+    # "shoes for a prty dress" said 'No product matches "shoes for a prty dress"; showing "party heels or flats for
+    # women"', the pairing's reading, which the next notice says, for the respelt words (stop 74).
+    r = client.get("/", params={"q": "tie for a whte shirt"})
+    assert "corrected=tie+for+a+whte+shirt" in str(r.url)
+    page = html.unescape(r.text)
+    notice = page.split('id="corrected"')[1].split("</p>")[0]
+    assert "No product matches “tie for a whte shirt”; showing “tie for a white shirt”." in notice, notice
+    assert "names what they go with" in page
+
+
 @pytest.mark.parametrize(("typed", "respelt", "said"), [
     ("jeens under 1000", "jeans under 1000", "The catalogue has no prices, so 'under 1000' was left out of the search"),
     ("jeens size 32", "jeans size 32", "The catalogue has no sizes, so 'size 32' was left out of the search"),
