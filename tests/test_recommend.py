@@ -2018,6 +2018,17 @@ def test_a_word_for_many_types_with_a_word_they_lack_is_said_as_typed(rec):
     assert rec.absent_together("leather shoe") == "The catalogue has no leather shoes"
 
 
+def test_a_type_for_a_word_read_as_nothing_is_read_as_the_words_in_a_row(rec):
+    # "bag for college" led with three "Be For Bag" handbags, the model reading its "for" and "bag" as the brand's,
+    # where "college bag" leads with backpacks (stop 74): read by meaning as the words in a row.
+    assert rec.parse_query("college") == {} and rec.parse_query("bag")["articleType"]
+    for typed, in_a_row in (("bag for college", "college bag"), ("Bags for a trip", "trip Bags")):
+        assert [x.id for x in rec.search_text(typed, k=10)] == [x.id for x in rec.search_text(in_a_row, k=10)], typed
+    # Not a word read as a wearer, an occasion or a person, nor a longer description.
+    for query in ("shirt for men", "sandals for a wedding", "shoes for mom", "bag for my college", "college"):
+        assert rec._as_meant(query) == query, query
+
+
 def test_a_cloth_and_a_type_no_product_has_are_said_with_the_wearer_named(rec):
     # "denim jacket men" said "No product has every word" over men's ADIDAS jackets, where "denim jacket" said
     # "The catalogue has no denim jackets" (stop 74): the wearer is said after the cloth and the type.

@@ -2012,6 +2012,14 @@ class TextSearch:
             if key == "baseColour" and set(re.split(r"[\s-]+", phrase)) & _CHILD_AGES:
                 said = r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", phrase)))
                 query = re.sub(rf"\b{said}\b", values[0].lower(), query, flags=re.IGNORECASE)
+        # A type for a word the search reads as nothing, as the words say it in a row: the model read "bag for
+        # college" as the brand "Be For Bag" (its "for" and "bag"), whose handbags led it; "college bag" leads
+        # with backpacks (stop 74). Not a word read as a wearer, occasion or person ("shirt for men").
+        what = re.fullmatch(r"\s*([a-z]+)\s+for\s+(?:an?\s+|the\s+)?([a-z]+)\s*", query, flags=re.IGNORECASE)
+        if (what and any(self._vocabulary()["types"].types(w) for w in search_words(what[1]))
+                and what[2].lower() not in STOP_WORDS
+                and not self.parse_query(what[2]) and not people_named(what[2])):
+            query = f"{what[2]} {what[1]}"
         return query
 
     def _unknown_sport(self, query: str) -> str | None:
