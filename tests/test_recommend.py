@@ -6841,6 +6841,28 @@ def test_the_text_search_ranks_an_occasions_product_named_as_the_type_as_the_cat
     assert "usage Ethnic" in hit.reason, hit.reason
 
 
+def test_an_occasions_kind_named_as_the_type_but_filed_as_another_follows_its_own(tmp_path):
+    # "wedding sandals" went on from the 4 Ethnic "... Sandals" filed as Flats with men's casual sandals, where 58
+    # women's Flats and Heels are named "... Sandal(s)" with a kind a wedding's look takes ("Carlton London Women
+    # Silver Wedge Sandal", Casual; stop 74): those next, on the page and in the API; one of no such kind after.
+    r, _ = _scratch(tmp_path)
+    heels = r.items.index[r.items["articleType"] == "Heels"]
+    r.items.loc[heels[-1], ["productDisplayName", "usage"]] = ["Acme Women Gold Sandals", "Ethnic"]
+    r.items.loc[heels[0], "productDisplayName"] = "Acme Women Silver Sandals"      # a wedding's kind, Casual
+    r.items.loc[heels[1], "productDisplayName"] = "Acme Women Black Sandals"       # named so, no kind
+    r._reindex()
+    ethnic, silver, black = (int(r.items.loc[i, "id"]) for i in (heels[-1], heels[0], heels[1]))
+    sandals = set(r.items.loc[r.items["articleType"] == "Sandals", "id"].astype(int))
+    assert sandals and r.items.loc[heels[0], "usage"] != "Ethnic"
+    ids = [p["id"] for p in r.browse(q="wedding sandals", limit=100)[1]]
+    assert ids[:2] == [ethnic, silver], ids[:3]
+    assert ids.index(black) > max(ids.index(i) for i in sandals)
+    found = r.search_text("sandals for a wedding", k=50)
+    ids = [x.id for x in found]
+    assert ids.index(ethnic) < ids.index(silver) < min(ids.index(i) for i in sandals if i in ids), ids[:5]
+    assert "'silver' in its name, a kind an ethnic look takes" in next(x for x in found if x.id == silver).card_reason
+
+
 def test_an_occasion_the_wearers_type_has_none_of_reads_as_the_one_standing_in_for_it(tmp_path):
     # "wedding shoes for men": the catalogue files no men's shoe Ethnic (only women's), and the search dropped the
     # occasion without a word, listing all 4,217 men's shoes, a Nike sports shoe 2nd (a shopper's trial, stop 73):

@@ -589,7 +589,8 @@ class TextSearch:
         few = self._few_of_type_named(parsed, words)
         return QueryReading(self._clothes_asked(query, parsed), type_only,
                             self._both_colours(parsed.get("baseColour", [])), lead,
-                            self._occasions_named_type(parsed, words) | few, few)
+                            self._occasions_named_type(parsed, words) | self._occasion_kinds_named(parsed, words)
+                            | few, few)
 
     def _said_colour(self, colour: str) -> np.ndarray:
         """Per row, whether its label is ``colour`` or its name says it after its wearer (``_named_colours``), not
@@ -645,6 +646,32 @@ class TextSearch:
         kinds = self.items.loc[self._is("articleType", types), "masterCategory"].dropna().unique().tolist()
         return (self._is("usage", usages) & self._is("masterCategory", kinds)
                 & np.logical_and.reduce([self._named_as_type(w) for w in typed]))
+
+    def _occasion_kinds_named(self, parsed: dict[str, list[str]], words: list[str]) -> np.ndarray:
+        """Per row, for a query of a type and an occasion :data:`~fashionrec.occasions.OCCASION_LOOKS` lists
+        (``parsed``, its search ``words``): whether its name has the type's words (:meth:`_named_as_type`), in the
+        type's category, though filed as another type, and says a kind the occasion's look takes
+        (:meth:`_kind_named`); a grown-up's unless a child's is asked. :meth:`browse` and :meth:`search_text` rank
+        them as the type asked and of the occasion's kinds (:meth:`_occasion_kinds`). "wedding sandals" went on from
+        the 4 Ethnic "... Sandals" filed as Flats with men's casual sandals in the catalogue's order, where 58
+        women's flats and heels are named "... Sandal(s)" with a wedding's kind ("Carlton London Women Silver Wedge
+        Sandal"; stop 74, h74text). None otherwise."""
+        types = parsed.get("articleType")
+        occasions = [u for u in parsed.get("usage", []) if u in OCCASION_LOOKS]
+        typed = [w for w in words if self._vocabulary()["types"].types(w)]
+        out = np.zeros(len(self.items), bool)
+        if not types or not occasions or not typed or "masterCategory" not in self.items:
+            return out
+        for usage in occasions:
+            # Of the shoes, bags and jewellery its look takes, not its garments: "kurta for a wedding" is no kurta
+            # set's search, though sets are named "... Kurta with Churidar".
+            out |= self._kind_named(usage) & self._is("articleType", list(OCCASION_LOOKS[usage].types))
+        kinds = self.items.loc[self._is("articleType", types), "masterCategory"].dropna().unique().tolist()
+        out &= (self._is("masterCategory", kinds) & ~self._is("articleType", types)
+                & np.logical_and.reduce([self._named_as_type(w) for w in typed]))
+        if out.any() and not _children_asked(parsed):
+            out &= ~self._worn_by("child")
+        return out
 
     def _few_of_type_named(self, parsed: dict[str, list[str]], words: list[str]) -> np.ndarray:
         """Per row, for a query of types (``parsed``, its search ``words``) whose group (subCategory) names more of
@@ -933,7 +960,7 @@ class TextSearch:
             reading = self._reading(q, parsed, words)
             attrs = self._attribute_rank(parsed, rows) | reading.clothes[rows] << 4 | reading.named_type[rows] << 4
             rank = (attrs >> 2) << 7 | self._named_for_occasion(words)[rows] << 6 | (attrs & 2) << 4 \
-                | self._occasion_kinds(parsed)[rows] << 4 | (attrs & 1) << 3 \
+                | self._occasion_kinds(parsed, words)[rows] << 4 | (attrs & 1) << 3 \
                 | self._named_as_asked(words, parsed.get("baseColour", []))[rows] << 2 \
                 | self._words().mask(words)[rows] << 1 \
                 | ~self._after_its_tier_for(parsed.get("baseColour", []))[rows]
@@ -1901,7 +1928,7 @@ class TextSearch:
         # The occasion's kinds by name, of the types its look takes first, after its own and its wider usage's:
         # "heels for a party" listed 2 Party heels, then flats filed as Heels, "Catwalk Black Slip-on Flat Shoes"
         # 4th (the catalogue files 1,287 of its 1,323 heels as Casual; fashionrec.occasions).
-        kinds = self._occasion_kinds(parsed) if "usage" in matches else np.zeros(len(self.items), bool)
+        kinds = self._occasion_kinds(parsed, words) if "usage" in matches else np.zeros(len(self.items), bool)
         # Those filed under it too first among them, as browse ranks them: of the 1,749 products "kurta for a
         # wedding" finds 1,742 are filed Ethnic, and it listed printed everyday kurtas first (stop 73, h73shopper).
         filed_kinds = kinds & matches["usage"] if kinds.any() else kinds
@@ -1932,7 +1959,7 @@ class TextSearch:
                               kinds, aside, near_colour, asked, kin, stood_in, anyones, gift, parts, reading,
                               filed_kinds)
 
-    def _occasion_kinds(self, parsed: dict[str, list[str]]) -> np.ndarray:
+    def _occasion_kinds(self, parsed: dict[str, list[str]], words: list[str] | None = None) -> np.ndarray:
         """(n,) bool: the products of the types ``parsed`` (a :meth:`parse_query`) asks for, of a kind the look of
         the occasion it asks for takes by their names (:meth:`_kind_named`), a grown-up's unless it asks for a
         child's: all False where it asks for no type, or no occasion :data:`~fashionrec.occasions.OCCASION_LOOKS`
@@ -1944,6 +1971,8 @@ class TextSearch:
         for usage in occasions:
             kinds |= self._kind_named(usage)
         kinds &= self._is("articleType", parsed["articleType"])
+        if words:       # and those named as the type, of another the look takes ("wedding sandals": silver flats)
+            kinds |= self._occasion_kinds_named(parsed, words)
         if kinds.any() and not _children_asked(parsed):
             # A child's "silver sandals" are no kind a grown-up's wedding takes: "sandals for a wedding" listed
             # "Barbie Girls Pink & Silver Sandals" 5th, before every grown-up's sandal.
