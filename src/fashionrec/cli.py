@@ -1465,6 +1465,7 @@ def _loaded_app(index: Path, model: Path | None, backend: str | None, uri: str |
 
 
 # Recommender commands (index, recommend, evaluate-recs) live in their own module.
+import fashionrec.cli_edit  # noqa: E402,F401  (`index edit`)
 import fashionrec.cli_recs  # noqa: E402,F401  (registers its commands on `app`)
 
 

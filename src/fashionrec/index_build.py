@@ -64,6 +64,7 @@ from fashionrec.index_reuse import description_sha256, embed_reusing, encode_reu
 from fashionrec.item_tables import plain
 from fashionrec.levels import levels_fingerprint
 from fashionrec.name_colours import COLOUR_FROM, fill_from_photos
+from fashionrec.product_edits import EDITED, edits_made_meanwhile, edits_said, keep_edits_since
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE
 from fashionrec.stock import STOCK
 from fashionrec.stock_kept import keep_levels_set_since, stock_kept_said, write_built_levels
@@ -229,6 +230,10 @@ class IndexBuilding:
             log.info("%d products' colour read from their photo (the catalogue has no colour column, and neither "
                      "an option nor the name said one)", len(from_photos))
         items["image_path"] = [str(Path(p).resolve()) for p in items["image_path"]]
+        # Products edited since the build replaced (`index edit`, PATCH /api/items/ID) keep their edits while
+        # styles.csv gives the values they replaced (product_edits), before their text and filters are read.
+        edited_before = (replacing or {}).get(EDITED) if same_catalogue else None
+        items, edits_kept, edits_dropped = keep_edits_since(edited_before, items)
         log.info("embedding product text of %d items", len(items))
         text_vecs, reused_texts = encode_reusing([product_text(r) for r in items.to_dict("records")], before,
                                                  progress=progress)
@@ -333,6 +338,10 @@ class IndexBuilding:
                     before_now = _replaced_manifest(out_dir) if same_catalogue else None
                     manifest.update(with_hidden({}, hidden_at_build(catalog.report.hidden, ids, before_now)))
                     manifest[HIDDEN_BUILT] = sorted(i for i in catalog.report.hidden if i in catalogue_ids)
+                if edits_kept:
+                    manifest[EDITED] = edits_kept
+                # An edit a server made while this build embedded (read above, before it): said, not lost unsaid.
+                edited_during = edits_made_meanwhile(out_dir, edited_before if same_catalogue else None)
                 if replaced:
                     kept = {key: replaced[key] for key in ("uri", "collection", "dim")}
                     if backend == "milvus":
@@ -420,6 +429,10 @@ class IndexBuilding:
                      ", ".join(str(m["id"]) for m, _, _ in carried[:20]), extra=IN_SUMMARY)
         if rec.manifest.get("stock_set_since"):     # kept, or styles.csv's taken, and why: as the summary says it
             log.info("%s", stock_kept_said(rec.manifest["stock_set_since"]), extra=IN_SUMMARY)
+        if edits_kept:
+            log.info("%s", edits_said(edits_kept), extra=IN_SUMMARY)
+        for said in [*edits_dropped, *edited_during]:
+            log.warning("%s", said)
         if replaced_ids:
             log.warning("products %s, added to the previous index, are now rows of the catalogue under the same "
                         "ids: the catalogue's rows replace them", ", ".join(map(str, replaced_ids[:20])))

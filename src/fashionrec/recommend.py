@@ -135,6 +135,7 @@ from fashionrec.item_tables import brand_words as item_brand_words
 from fashionrec.levels import levels_fingerprint
 from fashionrec.looks import COMPOUND_COLOURS, NAMED_ALIAS
 from fashionrec.outfits import Outfits
+from fashionrec.product_edits import ProductEdits
 from fashionrec.profiles import Profiles
 from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers import from here)
     COLOURWAYS,
@@ -763,7 +764,7 @@ def _check_same_model(index_dir: Path, manifest: dict, tagger: Tagger, missing: 
                      "checkpoint the index was built with (--model; Python: model=)")
 
 
-class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits, Profiles):
+class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextSearch, Outfits, Profiles):
     """Recommendations over an index folder; build with :meth:`build`, open with :meth:`load`.
 
     Example:

@@ -1,0 +1,295 @@
+"""Correcting a product's labels, name, year or price in an index without a rebuild (stop 74): :class:`ProductEdits`,
+a part of :class:`fashionrec.recommend.Recommender` (``fashionrec index edit``, the API's ``PATCH /api/items/{id}``).
+
+Before, a label typo ("Balck"), a product filed under the wrong type ("Senorita Women Blue Flats" as Ipad), a
+wrong colour, a new name or price stayed until styles.csv was fixed and the index rebuilt (minutes at 40k). An edit
+changes the values the index serves (filters, reasons, looks, text search's masks and the product's text
+embedding); the photo is the same, so its photo embedding is kept.
+
+Kept across a rebuild as stock levels set since a build are (:mod:`fashionrec.stock_kept`): the manifest records,
+per catalogue product edited, each field's value before the first edit (the one styles.csv gave it) and after the
+last (:data:`EDITED`). A rebuild keeps an edit while styles.csv still gives the value the edit replaced; where the
+file now gives the edited value (the shop fixed its row) the record is dropped; where it gives a third value, the
+newer file wins, said. A product added since the build (no row) is carried over with its values as they are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import unicodedata
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fashionrec.artifacts import read_json
+from fashionrec.catalog import ATTRIBUTES, PRICE, first_few
+from fashionrec.errors import BadInputError, FashionrecError
+from fashionrec.item_tables import plain
+from fashionrec.results import FILTER_KEYS
+from fashionrec.text_encoder import TEXT_FIELDS, encode_text, product_text
+
+log = logging.getLogger(__name__)
+
+# The manifest's record of the catalogue products edited since the build: {"id": {field: [before, after]}}.
+EDITED = "edited"
+# The fields an edit changes: the labels, the name, the year and the price (not the id, the photo or the stock
+# level, which `index stock` sets).
+EDITABLE = (*ATTRIBUTES, "productDisplayName", "year", PRICE)
+# Known values listed in a refusal where a head has at most this many (a colour's 46; a type's 140 are not).
+LISTED_VALUES = 50
+
+
+def same_value(a, b) -> bool:
+    """Whether two values of a field are the same: as numbers where both are (2012 and 2012.0), else as text with
+    spacing folded; None, NaN and "" are the same (no value)."""
+    a, b = plain(a), plain(b)
+    if a in (None, "") or b in (None, ""):
+        return a in (None, "") and b in (None, "")
+    try:
+        return math.isclose(float(a), float(b))
+    except (TypeError, ValueError):
+        return " ".join(str(a).split()) == " ".join(str(b).split())
+
+
+def recorded_edits(record: dict, item_id: int, before: dict, after: dict) -> dict:
+    """The manifest's :data:`EDITED` record with product ``item_id``'s fields changed from ``before`` to ``after``:
+    each field's first value kept (the one styles.csv gave it), its last one set; a field edited back to its first
+    value is no edit any more."""
+    out = {k: dict(v) for k, v in (record or {}).items()}
+    fields = out.get(str(item_id), {})
+    for field, now in after.items():
+        first = fields[field][0] if field in fields else plain(before.get(field))
+        if same_value(first, now):
+            fields.pop(field, None)
+        else:
+            fields[field] = [first, plain(now)]
+    if fields:
+        out[str(item_id)] = fields
+    else:
+        out.pop(str(item_id), None)
+    return out
+
+
+def keep_edits_since(record: dict | None, items: pd.DataFrame) -> tuple[pd.DataFrame, dict, list[str]]:
+    """``items`` (a rebuild's, each value styles.csv's) with the edits of ``record`` (the replaced index's
+    :data:`EDITED`) kept where styles.csv still gives the value an edit replaced; the record of the edits kept (for
+    the new manifest, so that the next rebuild keeps them too); and what is said of those dropped. An edit of a
+    product no longer in the catalogue goes with it."""
+    if not record:
+        return items, {}, []
+    row_of = {int(i): r for r, i in enumerate(items["id"].to_numpy())}
+    kept: dict = {}
+    fixed, newer = [], []
+    items = items.copy()
+    for key, fields in record.items():
+        row = row_of.get(int(key))
+        if row is None:
+            continue
+        for field, (first, last) in fields.items():
+            now = items[field].iat[row] if field in items else None
+            if same_value(now, first):
+                if field not in items:      # a first price in a catalogue without the column
+                    items[field] = np.nan
+                if field == PRICE:
+                    items[field] = items[field].astype(float)
+                items.iat[row, items.columns.get_loc(field)] = last
+                kept.setdefault(key, {})[field] = [first, last]
+            elif same_value(now, last):
+                fixed.append(f"{key} {field}")
+            else:
+                newer.append(f"{key} {field} {plain(now)!r} (edited to {last!r})")
+    said = []
+    if fixed:
+        said.append(f"styles.csv now gives {len(fixed)} edited value{'s' if len(fixed) != 1 else ''} itself "
+                    f"({first_few(fixed, 10)}): no longer recorded as edits")
+    if newer:
+        said.append(f"took styles.csv's value of {len(newer)} field{'s' if len(newer) != 1 else ''} edited since "
+                    f"the last build, whose row changed since ({first_few(newer, 10)}): the newer file wins; "
+                    "`fashionrec index edit` them again if the edit should stand")
+    return items, kept, said
+
+
+def edits_made_meanwhile(index_dir: Path, before: dict | None) -> list[str]:
+    """What to say of the edits the index at ``index_dir`` records now but did not as ``before`` (the record a
+    rebuild read when it began, None where it keeps none: another catalogue's): made by a server while the rebuild
+    embedded, after it read them, so not in the new index. Read under the folder's change lock, as the stock levels
+    set meanwhile are; the edit is said, to be made again, rather than lost without a word."""
+    if before is None:
+        return []
+    try:
+        now = read_json(index_dir / "manifest.json").get(EDITED) or {}
+    except (OSError, ValueError, AttributeError, FashionrecError):
+        return []
+    late = [key for key, fields in now.items() if (before or {}).get(key) != fields]
+    if not late:
+        return []
+    many = len(late) != 1
+    return [f"product{'s' if many else ''} {first_few(late, 10)} of {index_dir} {'were' if many else 'was'} edited"
+            " while this build ran, after it read the edits: the new index has the values before that edit; "
+            "`fashionrec index edit` them again"]
+
+
+def edits_said(record: dict) -> str:
+    """The products an index records edits of, in words (`index check`, a rebuild's summary)."""
+    if not record:
+        return ""
+    return (f"{len(record)} catalogue product{'s' if len(record) != 1 else ''} edited since the build (ids "
+            f"{first_few(list(record), 10)}): a rebuild keeps the edits while styles.csv gives the values they "
+            "replaced")
+
+
+class ProductEdits:
+    """Editing a product's values: a part of :class:`fashionrec.recommend.Recommender`, whose change machinery
+    (:meth:`~fashionrec.catalogue_edits.CatalogueEdits._change`: the folder's lock, its intent file, the undo and
+    the save) an edit goes through as an add or a removal does."""
+
+    def edit_product(self, item_id, changes: dict, allow_new_values: bool = False, save: bool = True,
+                     warnings: list[str] | None = None,
+                     exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> dict:
+        """Change product ``item_id``'s fields (``changes``: {field: value} of :data:`EDITABLE`), without a
+        rebuild; returns {field: (before, after)} of the fields that changed ({} where each was as given). Each
+        value is checked before any changes: a label no product has is refused, the close ones and the known ones
+        named, unless ``allow_new_values``; one `fashionrec data check` takes for a typo is said in ``warnings``.
+        A new type takes the categories the index files it under, where none are given. The product's text
+        embedding is made anew where a field of its text changed; its photo embedding stays. Persists the folder
+        (in full: a generation holds added rows and stock levels, not changed ones)."""
+        with self._changing_folder(save):
+            if save:
+                self._check_not_replaced()
+            item_id = self._checked_ids([item_id], "changed")[0]
+            item = self.item(item_id)
+            given, said = self._checked_edit(item, changes, allow_new_values)
+            changed = {f: v for f, v in given.items() if not same_value(item.get(f), v)}
+            if not changed:
+                return {}
+            row = self._row[item_id]
+            items = self.items.copy()
+            for field, value in changed.items():
+                if field not in items:
+                    items[field] = np.nan       # a first price: a column of items.csv from then on
+                if field == PRICE and items[field].dtype != np.float64:
+                    items[field] = items[field].astype(float)
+                items.iat[row, items.columns.get_loc(field)] = value
+            text = self.text_embeddings
+            if set(changed) & set(TEXT_FIELDS):
+                text = text.copy()
+                text[row] = encode_text([product_text(items.iloc[row].to_dict())])[0]
+            manifest = dict(self.manifest)
+            if self._is_catalogue_product(item):
+                manifest[EDITED] = recorded_edits(manifest.get(EDITED) or {}, item_id, item, changed)
+            change, undo = self._attrs_change(item_id, item, {**item, **changed}, set(changed))
+            self._change((items, self.embeddings, text), manifest, change, undo, exclusive, save, [item_id],
+                         "edit", full=True)
+        for line in said:
+            log.warning("%s", line)
+            if warnings is not None:
+                warnings.append(line)
+        log.info("edited product %d: %s", item_id, ", ".join(f"{f} {item.get(f)!r} -> {v!r}"
+                                                             for f, v in changed.items()))
+        return {f: (plain(item.get(f)), plain(v)) for f, v in changed.items()}
+
+    @staticmethod
+    def _is_catalogue_product(item: dict) -> bool:
+        """Whether ``item`` is a row of the catalogue (its photo the catalogue's, an absolute path), which a rebuild
+        reads from styles.csv again; a product added since is carried over with its values."""
+        return Path(str(item.get("image_path") or "")).is_absolute()
+
+    def _attrs_change(self, item_id: int, before: dict, after: dict, fields: set) -> tuple[Callable, Callable]:
+        """(change, undo) of the vector index for an edit: a vector index that keeps the filter values beside each
+        vector (Milvus) has the product's vector put in again with the new ones; FAISS keeps none."""
+        from fashionrec.index.faiss_index import FaissIndex
+
+        if isinstance(self.index, FaissIndex) or not fields & set(FILTER_KEYS):
+            return (lambda: None), (lambda: None)
+        ids = np.array([item_id], np.int64)
+        vector = self.index_vectors(self.embeddings[[self._row[item_id]]])
+
+        def put(values: dict) -> Callable:
+            def again() -> None:
+                self.index.remove(ids)
+                self.index.add(ids, vector, attrs=[{f: plain(values.get(f)) for f in FILTER_KEYS}])
+            return again
+        return put(after), put(before)
+
+    def _checked_edit(self, item: dict, changes: dict, allow_new_values: bool) -> tuple[dict, list[str]]:
+        """({field: value} as the index keeps it, what to say) of an edit's ``changes``, every field checked before
+        any is taken: a BadInputError naming each that is wrong, and how to fix it."""
+        if not isinstance(changes, dict) or not changes:
+            raise BadInputError(f"nothing to change: give one or more of {', '.join(EDITABLE)}")
+        unknown = sorted(set(changes) - set(EDITABLE))
+        if unknown:
+            extra = ("; a stock level is set by `fashionrec index stock` (API: PUT /api/items/{id}/stock)"
+                     if "stock" in unknown else "")
+            raise BadInputError(f"{', '.join(unknown)} cannot be edited; the fields an edit changes are "
+                                f"{', '.join(EDITABLE)}{extra}")
+        bad, said, out = [], [], {}
+        typos = self.manifest.get("possible_typos") or {}
+        for field, value in changes.items():
+            if field in ATTRIBUTES or field == "productDisplayName":
+                if not isinstance(value, str) or not " ".join(value.split()):
+                    bad.append(f"{field} must be text that is not blank, got {value!r}")
+                    continue
+                value = " ".join(value.split())
+            if field == "productDisplayName":
+                if any(unicodedata.category(c) == "Cc" for c in value):
+                    bad.append(f"productDisplayName {value!r} has control characters: send the name as text")
+                    continue
+            elif field in ATTRIBUTES:
+                known = self.canonical_value(field, value)
+                if known is None and not allow_new_values:
+                    bad.append(self._unknown_label(field, value))
+                    continue
+                value = known or value
+                like = (typos.get(field) or {}).get(value)
+                if like:
+                    said.append(f"{field} {value!r} of product {item['id']} looks like a typo of {like!r}, as "
+                                "`fashionrec data check` says of the catalogue's rows with it: set as given")
+            elif field == "year":
+                try:
+                    value = int(value)
+                    if isinstance(changes[field], bool) or not 1900 <= value <= 2100:
+                        raise ValueError(value)
+                except (TypeError, ValueError):
+                    bad.append(f"year must be a whole number from 1900 to 2100, got {changes[field]!r}")
+                    continue
+            elif field == PRICE:
+                from fashionrec.catalogue_edits import _given_price
+
+                try:
+                    value, read = _given_price(value, self.price_scale())
+                except BadInputError as e:
+                    bad.append(str(e))
+                    continue
+                if read:
+                    said.append(read)
+            out[field] = value
+        if bad:
+            raise BadInputError("; ".join(bad) + "; nothing was changed")
+        # A new type takes the group and category the index files it under (as an add's does), where not given:
+        # Flats under Footwear / Shoes, not the Ipad's Accessories it was filed with.
+        new_type = out.get("articleType")
+        if new_type and not same_value(new_type, item.get("articleType")):
+            others = self.items[(self.items["articleType"] == new_type) & (self.items["id"] != item["id"])]
+            for head in ("subCategory", "masterCategory"):
+                if head not in out and head in others and others[head].notna().any():
+                    filed = others[head].mode().iloc[0]
+                    if not same_value(filed, item.get(head)):
+                        out[head] = filed
+                        said.append(f"product {item['id']}'s {head} follows its new type {new_type!r}: "
+                                    f"{item.get(head)!r} -> {filed!r}, as this index files {new_type}; give "
+                                    f"{head} yourself if that is wrong")
+        return out, said
+
+    def _unknown_label(self, field: str, value: str) -> str:
+        """Why ``value`` is refused as ``field``: no product has it; the close values, and the known ones where
+        they are few."""
+        hint = self._did_you_mean(field, value)
+        values = sorted(v for v in self.filter_values().get(field, []) if v)
+        listed = f"; known: {', '.join(values)}" if len(values) <= LISTED_VALUES else ""
+        return (f"no product has {field} {value!r}{f' ({hint})' if hint else ''}{listed}. A new value needs "
+                "allow_new_values (API: allow_new_values=true; CLI: --new-values)")
