@@ -130,6 +130,10 @@ def test_patch_api_items_edits_a_product_behind_the_key(tmp_path):
         assert c.patch(f"/api/items/{POLO}", json={"colour": "Black"}, headers={"X-API-Key": KEY}).status_code == 422
         assert c.patch("/api/items/999999", json={"baseColour": "Black"}, headers={"X-API-Key": KEY}).status_code \
             == 404
+        # Its errors documented with the body they have, as POST's and DELETE's.
+        responses = c.get("/openapi.json").json()["paths"]["/api/items/{item_id}"]["patch"]["responses"]
+        assert all(responses[s]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+                   for s in ("401", "403", "404", "409", "422"))
     with TestClient(create_app(Settings(index_dir=d))) as c:      # a restart serves it
         assert c.get(f"/api/items/{POLO}").json()["articleType"] == "Jackets"
 
@@ -164,3 +168,16 @@ def test_a_rebuild_keeps_an_edit_while_styles_csv_gives_the_value_it_replaced(tm
     assert f"styles.csv now gives 1 edited value itself ({first} baseColour)" in said, said
     again = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
     assert again.item(POLO)["baseColour"] == "Black"
+
+
+def test_an_edit_puts_the_new_labels_beside_the_vector_in_a_milvus_collection(tmp_path):
+    # Milvus filters on the labels it keeps beside each vector: an edit left there would find the product under
+    # its old type and never under its new one.
+    d = index_copy(tmp_path / "index", "milvus")
+    r = Recommender.load(d, tiny_tagger_path())
+    query = r.vector(POLO)
+    r.edit_product(POLO, {"articleType": "Jackets"})
+    for loaded in (r, Recommender.load(d, tiny_tagger_path())):
+        assert POLO in {int(i) for i in loaded._neighbours(query, 5, {"articleType": "Jackets"}, set())[0]}
+        assert POLO not in {int(i) for i in loaded._neighbours(query, 5, {"articleType": "Tshirts"}, set())[0]}
+        assert len(loaded.index) == len(loaded)

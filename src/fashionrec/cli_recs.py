@@ -42,7 +42,7 @@ from fashionrec.stock import known_only, levels_set_said, skipped_lists, sold_ou
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
 
 index_app = typer.Typer(help="Build, check and change the vector index the recommender searches (build, check, "
-                        "add, remove, stock).", no_args_is_help=True, cls=Group)
+                        "add, remove, edit, stock).", no_args_is_help=True, cls=Group)
 recommend_app = typer.Typer(help="Recommend items: similar, photo, text, outfit, profile; export (every product's "
                             "lists as one table).", no_args_is_help=True, cls=Group)
 app.add_typer(index_app, name="index")
