@@ -181,3 +181,24 @@ def test_an_edit_puts_the_new_labels_beside_the_vector_in_a_milvus_collection(tm
         assert POLO in {int(i) for i in loaded._neighbours(query, 5, {"articleType": "Jackets"}, set())[0]}
         assert POLO not in {int(i) for i in loaded._neighbours(query, 5, {"articleType": "Tshirts"}, set())[0]}
         assert len(loaded.index) == len(loaded)
+
+
+def test_an_edit_made_while_a_rebuild_embeds_is_said_not_lost_without_a_word(tmp_path, monkeypatch, caplog):
+    # A rebuild reads the edits before it embeds; one a server makes after that is not in the new index: said.
+    from fashionrec import index_build
+
+    out = shutil.copytree(built_index(), tmp_path / "index")
+    tagger = Tagger.load(tiny_tagger_path())
+    catalog = load_catalog(FIXTURE, progress=False)
+    Recommender.build(catalog, tagger, out, progress=False)
+    keep = index_build.keep_levels_set_since
+
+    def edited_meanwhile(index_dir, items):     # under the folder's lock, which this thread holds (re-entered)
+        Recommender.load(index_dir, tagger).edit_product(POLO, {"baseColour": "Black"})
+        return keep(index_dir, items)
+
+    monkeypatch.setattr(index_build, "keep_levels_set_since", edited_meanwhile)
+    with caplog.at_level(logging.WARNING, logger="fashionrec"):
+        rebuilt = Recommender.build(catalog, tagger, out, progress=False)
+    assert rebuilt.item(POLO)["baseColour"] == "Green"
+    assert f"product {POLO} of {out} was edited while this build ran" in " ".join(caplog.messages), caplog.messages

@@ -232,7 +232,8 @@ class IndexBuilding:
         items["image_path"] = [str(Path(p).resolve()) for p in items["image_path"]]
         # Products edited since the build replaced (`index edit`, PATCH /api/items/ID) keep their edits while
         # styles.csv gives the values they replaced (product_edits), before their text and filters are read.
-        edited_before = (replacing or {}).get(EDITED) if same_catalogue else None
+        # ({} where it recorded none, so that one made meanwhile is told apart; None for another catalogue's.)
+        edited_before = ((replacing or {}).get(EDITED) or {}) if same_catalogue else None
         items, edits_kept, edits_dropped = keep_edits_since(edited_before, items)
         log.info("embedding product text of %d items", len(items))
         text_vecs, reused_texts = encode_reusing([product_text(r) for r in items.to_dict("records")], before,
@@ -341,7 +342,7 @@ class IndexBuilding:
                 if edits_kept:
                     manifest[EDITED] = edits_kept
                 # An edit a server made while this build embedded (read above, before it): said, not lost unsaid.
-                edited_during = edits_made_meanwhile(out_dir, edited_before if same_catalogue else None)
+                edited_during = edits_made_meanwhile(out_dir, edited_before)
                 if replaced:
                     kept = {key: replaced[key] for key in ("uri", "collection", "dim")}
                     if backend == "milvus":
