@@ -83,6 +83,8 @@ def test_an_edit_checks_every_field_before_any_changes(tmp_path):
         r.edit_product(POLO, {})
     with pytest.raises(BadInputError, match="productDisplayName must be text that is not blank"):
         r.edit_product(POLO, {"productDisplayName": "  "})
+    with pytest.raises(BadInputError, match="has control characters"):
+        r.edit_product(POLO, {"productDisplayName": "Classic Polo \u202eMen Tshirts"})
     with pytest.raises(NotFoundError, match="no product 999999"):
         r.edit_product(999999, {"baseColour": "Black"})
     # A new value with allow_new_values; a value `data check` takes for a typo is set as given, and said.
@@ -90,6 +92,8 @@ def test_an_edit_checks_every_field_before_any_changes(tmp_path):
     warnings: list[str] = []
     assert r.edit_product(POLO, {"baseColour": "Balck"}, allow_new_values=True, warnings=warnings)
     assert any("baseColour 'Balck' of product 12933 looks like a typo of 'Black'" in w for w in warnings), warnings
+    r.edit_product(POLO, {"productDisplayName": "productDisplayName"}, warnings=warnings)
+    assert any("reads as a placeholder" in w for w in warnings), warnings
 
 
 def test_index_edit_takes_the_id_as_typed_and_says_what_changed(tmp_path):

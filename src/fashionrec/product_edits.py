@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import re
 import unicodedata
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -27,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from fashionrec.artifacts import read_json
-from fashionrec.catalog import ATTRIBUTES, PRICE, first_few
+from fashionrec.catalog import ATTRIBUTES, PLACEHOLDER_NAME, PRICE, first_few
 from fashionrec.errors import BadInputError, FashionrecError
 from fashionrec.item_tables import plain
 from fashionrec.results import FILTER_KEYS
@@ -236,9 +237,16 @@ class ProductEdits:
                     continue
                 value = " ".join(value.split())
             if field == "productDisplayName":
-                if any(unicodedata.category(c) == "Cc" for c in value):
+                # As an add checks a name: one line, nothing that turns the text after it around.
+                from fashionrec.catalogue_edits import BIDI_CONTROLS
+
+                if any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS for c in value):
                     bad.append(f"productDisplayName {value!r} has control characters: send the name as text")
                     continue
+                if re.search(PLACEHOLDER_NAME, value):
+                    said.append(f"product {item['id']}'s name {value!r} reads as a placeholder (a test or a file "
+                                "name): it is listed last in a search and never shown as a similar item, a photo's "
+                                "match, a look's piece or a pick; give its real name")
             elif field in ATTRIBUTES:
                 known = self.canonical_value(field, value)
                 if known is None and not allow_new_values:
