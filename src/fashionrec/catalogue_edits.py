@@ -1153,8 +1153,8 @@ class CatalogueEdits:
                 self.manifest = manifest
                 self._reindex()
                 vars(self).update(prepared)
-            if save:
-                self.save(full=full)
+            if save:        # (save() as before where not in full: callers and tests wrap it)
+                self.save(full=True) if full else self.save()
         except BaseException:
             if save and changed and self._saved_since(manifest_before):
                 # Stopped after its manifest went in (a Ctrl-C in the save's clean-up): the change is the folder's,
