@@ -206,3 +206,22 @@ def test_an_edit_made_while_a_rebuild_embeds_is_said_not_lost_without_a_word(tmp
         rebuilt = Recommender.build(catalog, tagger, out, progress=False)
     assert rebuilt.item(POLO)["baseColour"] == "Green"
     assert f"product {POLO} of {out} was edited while this build ran" in " ".join(caplog.messages), caplog.messages
+
+
+def test_an_edited_colour_is_the_shops_own_no_longer_said_as_read(tmp_path):
+    # A merge of stop 74: a colour read from the name (h74colour's baseColour_from) kept saying "name" after the shop
+    # set the colour by an edit (h74edit).
+    from fashionrec.name_colours import COLOUR_FROM
+
+    d = index_copy(tmp_path / "index")
+    r = Recommender.load(d, tiny_tagger_path())
+    items = pd.read_csv(d / "items.csv", keep_default_na=False, na_values=[""])
+    items[COLOUR_FROM] = None
+    items.loc[items["id"] == POLO, COLOUR_FROM] = "name"
+    items.to_csv(d / "items.csv", index=False)
+    r = Recommender.load(d, tiny_tagger_path())
+    assert r.item(POLO)[COLOUR_FROM] == "name"
+    r.edit_product(POLO, {"baseColour": "Black"})
+    for loaded in (r, Recommender.load(d, tiny_tagger_path())):
+        item = loaded.item(POLO)
+        assert item["baseColour"] == "Black" and not isinstance(item.get(COLOUR_FROM), str), item.get(COLOUR_FROM)

@@ -31,6 +31,7 @@ from fashionrec.artifacts import read_json
 from fashionrec.catalog import ATTRIBUTES, PLACEHOLDER_NAME, PRICE, first_few
 from fashionrec.errors import BadInputError, FashionrecError
 from fashionrec.item_tables import plain
+from fashionrec.name_colours import COLOUR_FROM
 from fashionrec.results import FILTER_KEYS
 from fashionrec.text_encoder import TEXT_FIELDS, encode_text, product_text
 
@@ -176,6 +177,10 @@ class ProductEdits:
                 if field == PRICE and items[field].dtype != np.float64:
                     items[field] = items[field].astype(float)
                 items.iat[row, items.columns.get_loc(field)] = value
+            if "baseColour" in changed and COLOUR_FROM in items:
+                # The shop's own colour now, no longer one read from an option, the name or the photo (stop 74's
+                # name_colours): the item said "read from name" over a colour the shop had just set.
+                items.iat[row, items.columns.get_loc(COLOUR_FROM)] = None
             text = self.text_embeddings
             if set(changed) & set(TEXT_FIELDS):
                 text = text.copy()
