@@ -70,3 +70,39 @@ def test_a_model_cards_probe_line_says_no_top5_where_none_is_computed() -> None:
                       "base": {"test": {"accuracy": 0.9, "macro_f1": 0.8}}}}
     said = " ".join(_probe_lines(meta))
     assert "nan" not in said and "top-5 n/a (5 types or fewer)" in said, said
+
+
+def test_every_head_gets_a_per_class_report_as_scikit_learn_gives_it(fixture_dir, tmp_path):
+    # An ML engineer's trial (stop 65, still so at stop 74): per-class numbers were articleType's alone; gender,
+    # baseColour, usage and season had accuracy and macro averages, so a colour never read right hid in a mean.
+    import json
+
+    import pandas as pd
+    from _recs_support import tiny_tagger_path
+    from sklearn.metrics import classification_report
+
+    from fashionrec.evaluate import evaluate_model
+
+    m = evaluate_model(fixture_dir, tiny_tagger_path(), split="all", out_dir=tmp_path / "eval", progress=False)
+    table = pd.read_csv(tmp_path / "eval" / "predictions.csv")
+    table = table[table["not_scored"].isna()]
+    report = (tmp_path / "eval" / "report.md").read_text()
+    per_class = pd.read_csv(tmp_path / "eval" / "per_class.csv")
+    for head, a in m["attributes"].items():
+        if not a.get("n") or "read_from" in a:      # a level read from the type is scored as shown, not its column
+            continue
+        scored = table[table[head].notna()]
+        truth = scored[head].astype(str)
+        theirs = classification_report(truth, scored[f"predicted_{head}"].astype(str), output_dict=True,
+                                       zero_division=0)
+        ours = a["per_class"]
+        assert set(ours) == set(theirs) - {"accuracy", "macro avg", "weighted avg"}, head
+        for name, v in ours.items():
+            assert v["support"] == theirs[name]["support"], (head, name)
+            for key, their_key in (("precision", "precision"), ("recall", "recall"), ("f1", "f1-score")):
+                assert abs(v[key] - theirs[name][their_key]) < 1e-9, (head, name, key)
+            assert "recall_interval_95" in v or not v["support"]
+        assert f"## Per class of {head} (by support)" in report
+        rows = per_class[per_class["head"] == head]
+        assert sorted(rows["class"]) == sorted(ours) and rows["support"].sum() == a["n"]
+    assert json.loads((tmp_path / "eval" / "metrics.json").read_text())["attributes"]["baseColour"]["per_class"]

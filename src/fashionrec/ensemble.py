@@ -179,7 +179,8 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
         seen = seen_by_earlier_stages(items, rows_of["test"], stages, own)
         note_seen_before(test_metrics, seen, test_labels, test_probs, classes, shows.levels_shown(test_probs))
         write_eval_report(test_metrics, test_labels["articleType"], test_probs["articleType"], classes["articleType"],
-                          tmp / "test", title=f"{run.name} (ensemble): {held_out(test_metrics)}")
+                          tmp / "test", title=f"{run.name} (ensemble): {held_out(test_metrics)}",
+                          classes=classes)
         seconds = time.time() - t0
         meta = {
             "name": run.name, "data": str(catalog.root),

@@ -128,13 +128,17 @@ def evaluate_predictions(labels: dict[str, np.ndarray], probs: dict[str, np.ndar
     """
     result = head_metrics(labels[main], probs[main], classes[main], per_class=True, spread=spread)
     read = read_from_type or {}
+    # Every head's per-class table, not articleType's alone: an ML engineer's trial (stop 65) had only accuracy and
+    # macro averages for gender, baseColour, usage and season, so a colour never read right was hidden in a mean.
     # A head scored as read from the type has its intervals there, not on its own head's numbers.
-    result["attributes"] = {h: head_metrics(labels[h], probs[h], classes[h], spread=spread and h not in read)
+    result["attributes"] = {h: head_metrics(labels[h], probs[h], classes[h], per_class=h not in read,
+                                            spread=spread and h not in read)
                             for h in probs if h != main and h in labels}
     for h, p in read.items():
         if h in result["attributes"]:
             alone = result["attributes"][h]
-            result["attributes"][h] = {**head_metrics(labels[h], p, classes[h], spread=spread), "read_from": main,
+            result["attributes"][h] = {**head_metrics(labels[h], p, classes[h], per_class=True, spread=spread),
+                                       "read_from": main,
                                        "head_alone": {k: alone.get(k) for k in SUMMARY_KEYS}}
     if spread:
         result["intervals"] = INTERVALS_SAID
@@ -459,14 +463,18 @@ def prediction_table(items: pd.DataFrame, probs: dict[str, np.ndarray], classes:
 def write_eval_report(metrics: dict, labels: np.ndarray, probs: np.ndarray, class_names: list[str],
                       out_dir: str | Path, title: str = "Tagger evaluation",
                       predictions: pd.DataFrame | None = None,
-                      reliability: tuple[np.ndarray, np.ndarray] | None = None) -> Path:
-    """Write metrics.json, confusion.png, confusions.csv (every mistaken pair), report.md and, given
-    ``predictions``, predictions.csv into ``out_dir``; given ``reliability`` (articleType's labels and the
-    probabilities shown), reliability.png."""
+                      reliability: tuple[np.ndarray, np.ndarray] | None = None,
+                      classes: dict[str, list[str]] | None = None) -> Path:
+    """Write metrics.json, confusion.png, confusions.csv (every mistaken pair), per_class.csv (every head's
+    classes), report.md and, given ``predictions``, predictions.csv into ``out_dir``; given ``reliability``
+    (articleType's labels and the probabilities shown), reliability.png. ``classes``: every head's class names,
+    for the report's line on another head's classes not measured."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     pred = probs.argmax(1)
     write_json(out / "metrics.json", metrics)
+    per_class = per_class_table(metrics)
+    write_with(out / "per_class.csv", lambda tmp: per_class.to_csv(tmp, index=False))
     plot_confusion(labels, pred, class_names, out / "confusion.png")
     conf = top_confusions(labels, pred, class_names, n=None)
     write_with(out / "confusions.csv", lambda tmp: conf.to_csv(tmp, index=False))
@@ -546,9 +554,37 @@ def write_eval_report(metrics: dict, labels: np.ndarray, probs: np.ndarray, clas
               "row as shares of its products, predicted classes across; the numbers are in Most frequent confusions "
               "above and confusions.csv](confusion.png)", "", "## Per class (by support)", ""]
     lines += per_class_rows(metrics["per_class"]) + unmeasured_rows(metrics["per_class"], class_names)
+    for h, m in metrics.get("attributes", {}).items():
+        if m.get("per_class"):
+            read = f", read from {m['read_from']}" if "read_from" in m else ""
+            lines += ["", f"## Per class of {h} (by support{read})", ""]
+            lines += per_class_rows(m["per_class"]) + unmeasured_rows(m["per_class"], (classes or {}).get(h, []))
+    lines += ["", "Every head's per-class numbers are in per_class.csv too (one row per head and class)."]
     report = out / "report.md"
     write_text(report, "\n".join(lines) + "\n")
     return report
+
+
+def per_class_table(metrics: dict) -> pd.DataFrame:
+    """One row per head and class of :func:`evaluate_predictions`' per-class tables (articleType's at the top level,
+    the other heads' under ``attributes``), by head then support: what a script filters (the rare colours a
+    head never reads right) without walking the JSON. Columns: head, class, support, predicted, precision, recall,
+    f1, model_class (False: a catalogue label the model has no class for), and the 95% intervals' low and high
+    ends where they were measured."""
+    rows = []
+    heads = {metrics.get("head", "articleType"): metrics, **metrics.get("attributes", {})}
+    for head, m in heads.items():
+        for name, v in sorted((m.get("per_class") or {}).items(), key=lambda kv: -kv[1]["support"]):
+            row = {"head": head, "class": name, **{k: v.get(k) for k in ("support", "predicted", "precision",
+                                                                         "recall", "f1")},
+                   "model_class": v.get("model_class", True)}
+            for key in ("precision", "recall", "f1"):
+                low, high = v.get(f"{key}_interval_95") or (None, None)
+                row[f"{key}_low_95"], row[f"{key}_high_95"] = low, high
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["head", "class", "support", "predicted", "precision", "recall", "f1",
+                                       "model_class", "precision_low_95", "precision_high_95", "recall_low_95",
+                                       "recall_high_95", "f1_low_95", "f1_high_95"])
 
 
 FEW_PRODUCTS = 10      # report.md marks a class of fewer products "(few)": one product moves its recall by over 0.1
@@ -1176,10 +1212,13 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         labels[head] = y
     main = "articleType"
     metrics = evaluate_predictions(labels, probs, classes, read_from_type=levels, spread=True)
-    # Keyed by the label as the catalogue has it, so that per_class["Kimono"] finds it; flagged instead.
-    metrics["per_class"] = {name.removesuffix(UNSEEN_CLASS): {**v, **({"model_class": False}
-                                                                     if name.endswith(UNSEEN_CLASS) else {})}
-                            for name, v in metrics["per_class"].items()}
+    # Keyed by the label as the catalogue has it, so that per_class["Kimono"] finds it; flagged instead. Every
+    # head's table alike (a colour the model lacks is under attributes.baseColour.per_class).
+    for m in [metrics, *metrics["attributes"].values()]:
+        if "per_class" in m:
+            m["per_class"] = {name.removesuffix(UNSEEN_CLASS): {**v, **({"model_class": False}
+                                                                         if name.endswith(UNSEEN_CLASS) else {})}
+                              for name, v in m["per_class"].items()}
 
     def without(out: np.ndarray) -> dict:
         return summary_metrics(evaluate_predictions(
@@ -1224,5 +1263,5 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
             table = table.assign(not_scored="")
         write_eval_report(metrics, labels[main], probs[main], classes[main], out_dir,
                           title=f"{tagger.name} on {Path(str(catalog.root)).name} ({split})", predictions=table,
-                          reliability=reliability)
+                          reliability=reliability, classes=classes)
     return metrics

@@ -195,7 +195,8 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
         note_seen_before(test_metrics, seen_by_earlier_stages(items, rows_of["test"], base.meta, own), test_y,
                          test_probs, classes, shows.levels_shown(test_probs))
         write_eval_report(test_metrics, test_y["articleType"], test_probs["articleType"], classes["articleType"],
-                          tmp / "test", title=f"{run.name} (ensemble + linear probe): {held_out(test_metrics)}")
+                          tmp / "test", title=f"{run.name} (ensemble + linear probe): {held_out(test_metrics)}",
+                          classes=classes)
         seconds = time.time() - t0
         meta = {k: v for k, v in base.meta.items() if k not in ("probe_weights", "probe", "classes")}
         meta.update({

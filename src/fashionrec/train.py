@@ -1014,7 +1014,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     # As `fashionrec evaluate --split test` gives them: the count, and the numbers without those products.
     note_seen_before(metrics, seen_before, test_labels, probs, space.classes, shown)
     write_eval_report(metrics, test_labels["articleType"], probs["articleType"], space.classes["articleType"],
-                      run / "test", title=f"{best_meta['name']}: {held_out(metrics)}")
+                      run / "test", title=f"{best_meta['name']}: {held_out(metrics)}", classes=space.classes)
     # The best checkpoint carries its own test metrics, so the file alone describes the model.
     # How long the whole run went on (the best epoch's own time is its train_seconds), for the model card.
     with open(run / "results.csv", newline="") as f:      # the last epoch's number
