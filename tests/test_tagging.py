@@ -451,3 +451,57 @@ def test_tag_says_what_a_shops_own_type_name_is_read_as() -> None:
     counts = _compare(SimpleNamespace(classes={"articleType": classes}), table, probs, photos)
     assert counts["articleType"]["unknown_labels"] == {"T-Shirts": 3, "Jeens": 1}
     assert counts["articleType"]["unknown_read_as"] == {"T-Shirts": ["Tshirts", 2], "Jeens": ["Jeans", 1]}
+
+
+def test_tag_writes_json_lines_with_every_heads_top_k_the_flags_and_the_models_identity(fixture_dir, tmp_path):
+    # An ML engineer's trial (stop 65, still so at stop 74): `tag` wrote CSV only, with articleType's top 3; a
+    # pipeline wanting every head's runners-up, the flags and which model said so had none of it.
+    from _recs_support import tiny_tagger_path
+
+    model = str(tiny_tagger_path())
+    out, csv = tmp_path / "tags.jsonl", tmp_path / "tags.csv"
+    done = runner.invoke(app, ["tag", str(fixture_dir), "--model", model, "--out", str(out), "--top-k", "3"])
+    assert done.exit_code == 0, done.output
+    assert runner.invoke(app, ["tag", str(fixture_dir), "--model", model, "--out", str(csv)]).exit_code == 0
+    table = pd.read_csv(csv, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    tiny = Tagger.load(model)
+    assert len(records) == len(table) and [r["path"] for r in records] == list(table["path"])
+    tagged = [(r, row) for r, row in zip(records, table.to_dict("records"), strict=True) if r["error"] is None]
+    assert tagged and len(tagged) < len(records)        # the fixture's unreadable photos keep their records
+    for r, row in tagged:
+        assert set(r["labels"]) == set(tiny.classes)
+        for head, said in r["labels"].items():
+            top = said["top"]
+            assert len(top) == min(3, len(tiny.classes[head])), head
+            assert [t["prob"] for t in top] == sorted((t["prob"] for t in top), reverse=True)
+            assert top[0]["label"] == said["label"] == row[head] and said["prob"] == pytest.approx(row[f"{head}_prob"])
+        assert r["flags"]["review"] == row["review"] and r["flags"]["turned"] == row["turned"]
+        assert r["catalogue"]["labels"]["articleType"]["label"] == row["catalogue_articleType"]
+        assert r["catalogue"]["differs"] == [h for h in str(row["differs"]).split(";") if h and h != "nan"]
+    untagged = [r for r in records if r["error"] is not None]
+    assert all(r["labels"] is None and r["flags"]["review"] for r in untagged)
+    about = json.loads((tmp_path / "tags.jsonl.json").read_text())      # not the CSV's tags.json, written after
+    assert about["format"] == "jsonl" and about["jsonl"] == "tags.jsonl" and about["top_k"] == 3
+    assert about["model"]["sha256"] == tiny.sha256 and about["model"]["classes"] == tiny.classes
+    assert "labels.<head>.top" in about["fields"] and "columns" not in about
+    # On standard output too, the summary on stderr; the format from --format where --out names no file.
+    piped = runner.invoke(app, ["tag", str(fixture_dir), "--model", model, "--out", "-", "--format", "jsonl"])
+    shown = [json.loads(line) for line in piped.stdout.splitlines()]
+    assert piped.exit_code == 0 and "rows tagged" in piped.stderr and len(shown) == len(records)
+    # --top-k's default lists 5 a head; the first 3 are the file's (written with --top-k 3).
+    assert shown == [{**r, "labels": r["labels"] and {h: {**v, "top": s["labels"][h]["top"]}
+                                                      for h, v in r["labels"].items()}}
+                     for r, s in zip(records, shown, strict=True)]
+    assert all(s["labels"][h]["top"][:3] == r["labels"][h]["top"]
+               and len(s["labels"][h]["top"]) == min(5, len(tiny.classes[h]))
+               for r, s in zip(records, shown, strict=True) if r["labels"] for h in tiny.classes)
+    # A folder gets tags.jsonl; JSON under a CSV's name, or an unknown format, is refused before any tagging.
+    assert runner.invoke(app, ["tag", str(fixture_dir / "images" / "7512.jpg"), "--model", model, "--out",
+                               str(tmp_path), "--format", "jsonl"]).exit_code == 0
+    assert json.loads((tmp_path / "tags.jsonl").read_text())["id"] == 7512
+    for args, said in ((["--format", "jsonl", "--out", str(tmp_path / "x.csv")], "ending in .jsonl"),
+                       (["--format", "xml", "--out", str(tmp_path / "x.xml")], "--format xml: give one of csv, jsonl")):
+        refused = runner.invoke(app, ["tag", str(fixture_dir), "--model", model, *args])
+        assert refused.exit_code == 2 and said in " ".join(refused.output.split()), refused.output
+    assert not (tmp_path / "x.csv").exists() and not (tmp_path / "x.xml").exists()

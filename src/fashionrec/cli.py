@@ -12,7 +12,7 @@ import re
 import shlex
 import sys
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -1139,9 +1139,15 @@ def tag_cmd(
     sources: list[Path] = typer.Argument(..., help="Catalogue folders (styles.csv + images/, or those its "
                                          "columns.json names: its labels are checked too), folders of photos "
                                          "(subfolders included) or image files."),
-    out: Path = typer.Option(Path("tags.csv"), help="The CSV to write (one row per photo), or an existing folder "
-                             "to write tags.csv in; its description goes beside it, same name, .json. '-': the "
-                             "CSV on standard output (no description; everything else on standard error)."),
+    out: Path = typer.Option(Path("tags.csv"), help="The CSV (or .jsonl) to write (one row per photo), or an "
+                             "existing folder to write tags.csv (tags.jsonl) in; its description goes beside it, "
+                             "tags.json (tags.jsonl.json). '-': the table on standard output (no description; "
+                             "everything else on standard error)."),
+    fmt: str | None = typer.Option(None, "--format", help="csv or jsonl (JSON Lines: one record a photo with every "
+                                   "head's label, probability and top-k, the flags, a catalogue's labels; "
+                                   "default: --out's ending, csv otherwise)."),
+    top_k: int = typer.Option(5, "--top-k", min=1, help="Labels per head a JSON Lines record lists, likeliest "
+                              "first (the CSV gives articleType's top 3)."),
     model: Path | None = typer.Option(None, help="Checkpoint or run folder (default: the shipped model)."),
     review_below: float = typer.Option(0.8, min=0.0, max=1.0, help="Flag photos whose article type is less "
                                        "likely than this (calibrated probability; the default was chosen on "
@@ -1162,24 +1168,28 @@ def tag_cmd(
     """Tag photos in bulk: every attribute with its probability, unsure ones flagged, a catalogue's own
     labels checked against the model."""
     from fashionrec.artifacts import check_writable
-    from fashionrec.tagging import csv_path, describe, tag
+    from fashionrec.tagging import FORMATS, describe, description_path, table_out, tag
 
     with json_on_stdout(out):       # `--out -`: stdout holds the CSV alone, as a pipe to `cut` or `grep` expects
         try:
             written: list[Path] = []
             whole = True
+            if fmt is not None and fmt not in FORMATS:
+                fail(f"--format {fmt}: give one of {', '.join(FORMATS)}")
             if out != STDOUT:
-                target = csv_path(out)
-                written = [target, target.with_suffix(".json")]
+                target, fmt = table_out(out, fmt)
+                written = [target, description_path(target)]
             # Said now, not after minutes of tagging (and never the catalogue's own styles.csv, written over once).
             for path in written:
                 check_writable(path)
             result = tag(sources, model=model, review_below=review_below, batch_size=batch_size,
                          skip=written, index=index, workers=workers, views=not as_is)
             if written:
-                result.write(written[0])
+                result.write(written[0], fmt, top_k=top_k)
+            elif fmt == "jsonl":
+                whole = _to_stdout(lambda: sys.stdout.writelines(result.jsonl_lines(top_k)))
             else:       # no byte-order mark: the first column's name would start with it for `cut` and `csvkit`
-                whole = _csv_to_stdout(result.table)
+                whole = _to_stdout(lambda: result.table.to_csv(sys.stdout, index=False))
         except (FashionrecError, OSError) as e:
             fail(str(e))
         # Not wrapped at the terminal's width: a log or a pipe gets one line per row, as grep expects.
@@ -1209,11 +1219,12 @@ def _say_untagged(summary: dict) -> None:
                       highlight=False)
 
 
-def _csv_to_stdout(table) -> bool:
-    """The table as CSV on stdout. A reader that stops early (`| head`) is no failure: the rest is dropped,
-    said on stderr, and the summary still printed there (Python would end in a BrokenPipeError otherwise)."""
+def _to_stdout(write: Callable[[], None]) -> bool:
+    """The table on stdout, by ``write()`` (CSV or JSON Lines). A reader that stops early (`| head`) is no failure:
+    the rest is dropped, said on stderr, and the summary still printed there (Python would end in a
+    BrokenPipeError otherwise)."""
     try:
-        table.to_csv(sys.stdout, index=False)
+        write()
         sys.stdout.flush()
         return True
     except BrokenPipeError:

@@ -20,11 +20,12 @@ saying why; files that are not images are listed in ``tags.json``.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import logging
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,8 @@ DOUBT_BELOW = 0.01
 BATCH_SIZE = 256       # photos the model reads at a time, by default (the CLI's --batch-size says the same)
 CHUNK = 1024           # photos decoded at a time: memory stays flat however large the folder
 TOP = 3
+TOP_K = 5              # labels per head a JSON Lines record lists, by default (the CLI's --top-k)
+FORMATS = ("csv", "jsonl")
 
 
 def photo_extensions() -> frozenset[str]:
@@ -91,18 +94,37 @@ class Photo:
     catalogue: int | None = None    # which of the sources' catalogues the row is from
 
 
-def csv_path(out: str | Path) -> Path:
-    """Where ``--out`` writes the CSV: a .csv path as given, ``tags.csv`` inside an existing folder.
+def table_out(out: str | Path, fmt: str | None = None) -> tuple[Path, str]:
+    """Where ``--out`` writes the table and in which format (:data:`FORMATS`): ``fmt`` where given, else the
+    name's (.csv or .jsonl); ``tags.csv`` (``tags.jsonl`` with ``fmt="jsonl"``) inside an existing folder.
 
     Anything else is refused, before the tagging: ``--out tags.json`` would have the description overwrite
-    the CSV, and ``tags.xlsx`` would be a CSV a spreadsheet refuses."""
+    the CSV, ``tags.xlsx`` would be a CSV a spreadsheet refuses, and ``--format jsonl --out tags.csv`` JSON
+    under a CSV's name."""
     out = Path(out)
+    if fmt is not None and fmt not in FORMATS:
+        raise BadInputError(f"format (--format) must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if out.is_dir():
-        return out / "tags.csv"
-    if out.suffix.lower() != ".csv":
-        raise BadInputError(f"--out {out}: give a file name ending in .csv (the table; its description is "
-                            "written beside it with the same name and .json) or an existing folder")
-    return out
+        return out / f"tags.{fmt or 'csv'}", fmt or "csv"
+    named = out.suffix.lower().lstrip(".")
+    if named in FORMATS and fmt in (None, named):
+        return out, named
+    wanted = f"ending in .{fmt}" if fmt else "ending in .csv (or .jsonl for JSON Lines)"
+    raise BadInputError(f"--out {out}: give a file name {wanted} (the table; its description is written beside "
+                        "it with the same name and .json) or an existing folder")
+
+
+def description_path(table: Path) -> Path:
+    """Where a table's description (tags.json) goes: beside it, the CSV's ``.csv`` made ``.json`` as always, a JSON
+    Lines file's name with ``.json`` added (tags.jsonl.json), so that both formats of one run in one folder do not
+    share one description (the second would describe the first's table as its own format)."""
+    return table.with_suffix(".json") if table.suffix.lower() == ".csv" else table.with_name(table.name + ".json")
+
+
+def csv_path(out: str | Path) -> Path:
+    """Where ``--out`` writes the CSV: a .csv path as given, ``tags.csv`` inside an existing folder
+    (:func:`table_out`)."""
+    return table_out(out, "csv")[0]
 
 
 @dataclass
@@ -111,6 +133,10 @@ class TagResult:
 
     table: pd.DataFrame
     summary: dict
+    # Every head's calibrated probabilities, (N, C) float32 in the table's row order (NaN rows: not tagged), and
+    # the classes they are of: a JSON Lines record's top-k of every head, where the CSV has articleType's top 3.
+    probs: dict[str, np.ndarray] | None = None
+    classes: dict[str, list[str]] | None = None
 
     def __repr__(self) -> str:
         # The dataclass's own printed the whole summary, every class of every head among it (5 KB for 40 photos:
@@ -122,17 +148,120 @@ class TagResult:
         return (f"TagResult({len(self.table)} rows{', ' + counts if counts else ''}"
                 f"{f', model {model}' if model else ''}; .table, .summary, .write(path))")
 
-    def write(self, out: str | Path) -> tuple[Path, Path]:
-        """Write the CSV (see :func:`csv_path`) and its description beside it (same name, ``.json``), each
-        atomically. The CSV starts with a byte-order mark, so that spreadsheets read its names as UTF-8."""
-        out = csv_path(out)
+    def write(self, out: str | Path, fmt: str | None = None, top_k: int = TOP_K) -> tuple[Path, Path]:
+        """Write the table (see :func:`table_out`: CSV, or JSON Lines with ``fmt="jsonl"`` or a .jsonl name) and
+        its description beside it (:func:`description_path`: the model's name, path, SHA-256, classes and
+        preprocessing, the inputs, counts and every field), each atomically. The CSV starts with a byte-order
+        mark, so that spreadsheets read its names as UTF-8; JSON Lines is UTF-8 without one, one
+        :meth:`records` dict a line (``top_k`` labels per head)."""
+        out, fmt = table_out(out, fmt)
         out.parent.mkdir(parents=True, exist_ok=True)
-        desc = out.with_suffix(".json")
+        desc = description_path(out)
+        if fmt == "jsonl":
+            lines = list(self.jsonl_lines(top_k))      # made before anything is written: a failure leaves no file
+            writer = lambda tmp: tmp.write_text("".join(lines), encoding="utf-8")  # noqa: E731
+            about = {"jsonl": out.name, "top_k": top_k, "fields": jsonl_fields(self.summary.get("columns", {}),
+                                                                                top_k)}
+        else:
+            writer = lambda tmp: self.table.to_csv(tmp, index=False, encoding="utf-8-sig")  # noqa: E731
+            about = {"csv": out.name}
+        # The CSV's column descriptions are the fields' in JSON Lines' description, not said twice.
+        summary = {k: v for k, v in self.summary.items() if fmt == "csv" or k != "columns"}
         # Put in place together: one after the other, a stop between them left the new table beside the
         # description of the last run (another model, other counts; a code review).
-        write_with_json(out, lambda tmp: self.table.to_csv(tmp, index=False, encoding="utf-8-sig"),
-                        desc, lambda _: {**self.summary, "csv": out.name})
+        write_with_json(out, writer, desc, lambda _: {**summary, "format": fmt, **about})
         return out, desc
+
+    def records(self, top_k: int = TOP_K) -> Iterator[dict]:
+        """One dict per row, in the table's order, as a JSON Lines line holds it (:func:`jsonl_fields` says each
+        field): ``labels`` every head's label, probability and ``top`` (its ``top_k`` likeliest labels with their
+        calibrated probabilities, best first; None where the photo was not tagged), ``flags`` (review, turned,
+        reframed, views_disagree, greyscale_photo, as the run has them), a catalogue's own labels and checks under
+        ``catalogue``, and ``error`` (None where tagged).
+
+            >>> next(tag("new-arrivals/").records())["labels"]["baseColour"]["top"][:2]    # doctest: +SKIP
+            [{'label': 'Navy Blue', 'prob': 0.91}, {'label': 'Blue', 'prob': 0.06}]
+        """
+        if top_k < 1:
+            raise BadInputError(f"top_k (--top-k) must be 1 or more, not {top_k}")
+        table = self.table
+        classes = self.classes or {}
+        heads = [h for h in (self.classes or ATTRIBUTES) if h in table]
+        flags = [c for c in ("review", "turned", "reframed", "views_disagree", "greyscale_photo") if c in table]
+        lists = [c for c in ("doubted", "differs", "unknown_labels") if c in table]
+        checked = [c for c in ("trained_on", "trained_on_by") if c in table]
+        own = [h for h in ATTRIBUTES if f"catalogue_{h}" in table]
+        used = {*heads, *(f"{h}_prob" for h in heads), "articleType_top3", *flags, *lists, *checked,
+                *(f"catalogue_{h}" for h in own), *(f"catalogue_{h}_prob" for h in own), "error"}
+        first = [c for c in table if c not in used]        # id, id_as_written, path, productDisplayName
+        for i, row in enumerate(table.to_dict("records")):
+            tagged = not row.get("error")
+            rec = {c: _plain(row[c]) for c in first}
+            rec["labels"] = {h: {"label": _plain(row[h]), "prob": _plain(row[f"{h}_prob"]),
+                                 **({"top": _top(self.probs[h][i], classes[h], top_k)}
+                                    if self.probs is not None and h in self.probs and h in classes else {})}
+                             for h in heads} if tagged else None
+            rec["flags"] = {c: _plain(row[c]) for c in flags}
+            if own:
+                rec["catalogue"] = {
+                    "labels": {h: {"label": _plain(row[f"catalogue_{h}"]),
+                                   "prob": _plain(row.get(f"catalogue_{h}_prob"))} for h in own},
+                    **{c: [x for x in str(row[c]).split(";") if x] for c in lists},
+                    **{c: _plain(row[c]) for c in checked}}
+            rec["error"] = row.get("error") or None
+            yield rec
+
+    def jsonl_lines(self, top_k: int = TOP_K) -> Iterator[str]:
+        """:meth:`records` as JSON Lines, each line ending in a newline; non-ASCII names kept as they are."""
+        for rec in self.records(top_k):
+            yield json.dumps(rec, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _plain(value):
+    """A table cell as JSON takes it: numpy and pandas scalars as Python's, NaN and NA as None."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, np.generic):
+        return _plain(value.item())
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def _top(p: np.ndarray, names: list[str], k: int) -> list[dict]:
+    """A head's ``k`` likeliest labels of ``p`` (C,) with their probabilities, best first (ties in class order)."""
+    if np.isnan(p).any():
+        return []
+    order = np.argsort(-p, kind="stable")[:k]
+    return [{"label": names[j], "prob": round(float(p[j]), 4)} for j in order]
+
+
+def jsonl_fields(columns: dict, top_k: int = TOP_K) -> dict:
+    """What each field of a JSON Lines record holds, from the CSV's ``columns`` descriptions (tags.json)."""
+    said = {k: v for k, v in columns.items()}
+    heads = said.pop("<head>, <head>_prob", "the model's label and its calibrated probability, for every head")
+    said.pop("articleType_top3", None)
+    fields = {k: said.pop(k) for k in ("id", "id_as_written", "path", "productDisplayName") if k in said}
+    if "id" in fields:      # a CSV's empty cell is JSON's null
+        fields["id"] = fields["id"].replace("empty otherwise", "null otherwise")
+    fields["labels.<head>.label, labels.<head>.prob"] = heads + "; labels is null where the photo was not tagged"
+    fields["labels.<head>.top"] = (f"the head's {top_k} likeliest labels (all of a head with fewer classes), each "
+                                   "{label, prob} with its calibrated probability, best first")
+    for c in ("review", "turned", "reframed", "views_disagree", "greyscale_photo"):
+        if c in said:
+            fields[f"flags.{c}"] = said.pop(c)
+    if "catalogue_<head>" in said:
+        fields["catalogue.labels.<head>.label"] = said.pop("catalogue_<head>")
+        fields["catalogue.labels.<head>.prob"] = said.pop("catalogue_<head>_prob", "").replace("(empty:", "(null:")
+        for c in ("doubted", "differs", "unknown_labels"):
+            if c in said:
+                fields[f"catalogue.{c}"] = said.pop(c) + " (a list)"
+        for c in ("trained_on", "trained_on_by"):
+            if c in said:
+                fields[f"catalogue.{c}"] = said.pop(c)
+    if "error" in said:
+        fields["error"] = said.pop("error").replace("empty when it has", "null when it has")
+    return {**fields, **said}
 
 
 def _shown(path: str) -> str:
@@ -550,7 +679,7 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
     if labelled:
         marked = _mark_trained(table, photos, notes, tagger)
         summary["seen_in_training"], summary["photo_copies_of_training"] = marked or (None, None)
-    return TagResult(table=_ordered(table), summary=summary)
+    return TagResult(table=_ordered(table), summary=summary, probs=probs, classes=tagger.classes)
 
 
 def _mark_trained(table: pd.DataFrame, photos: list[Photo], notes: dict, tagger: Tagger) -> tuple[int, int] | None:
