@@ -440,3 +440,25 @@ def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, ense
     res = CliRunner().invoke(app, ["probe", str(ens), "--data", str(FIXTURE), "--out", str(ens)])
     assert res.exit_code != 0 and "holds the ensemble" in res.output
     assert (ens / "weights" / "best.safetensors").read_bytes() == kept
+
+
+def test_tags_json_of_an_ensemble_gives_each_members_preprocessing(tmp_path):
+    # An ML engineer's trial (stop 65, still so at stop 74): an ensemble's tags.json said "80x60, mean 0, std 1",
+    # the ensemble's own input, where its members read 80x60 catalogue-normalised and 128x96 ImageNet-normalised.
+    from fashionrec.tagging import tag
+
+    classes = {h: [f"{h}{i}" for i in range(n)] for h, n in HEADS.items()}
+    members = _members()
+    path = save_checkpoint(EnsembleNet(members, [0.7, 0.3]).eval(), classes, {"name": "pair"}, tmp_path / "pair")
+    result = tag(FIXTURE / "images" / "7512.jpg", model=path, progress=False)
+    result.write(tmp_path / "tags.csv")
+    said = json.loads((tmp_path / "tags.json").read_text())["model"]
+    assert said["preprocessing"]["name"] == "ensemble"       # its input, as before, with the members beside it
+    assert [(m["model"], m["weight"], m["preprocessing"]) for m in said["members"]] == \
+        [(m.spec.name, pytest.approx(w), json.loads(json.dumps(m.spec.preprocessing())))
+         for m, w in zip(members, [0.7, 0.3], strict=True)]
+    assert said["members"][1]["preprocessing"]["height"] == 128 and said["members"][1]["preprocessing"]["mean"] != \
+        said["members"][0]["preprocessing"]["mean"]
+    single = tag(FIXTURE / "images" / "7512.jpg", model=save_checkpoint(members[0], classes, {"name": "one"},
+                                                                        tmp_path / "one"), progress=False)
+    assert "members" not in single.summary["model"]

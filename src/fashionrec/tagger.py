@@ -395,6 +395,28 @@ class Tagger:
         return out
 
 
+def member_preprocessing(meta: dict) -> list[dict] | None:
+    """How each member of an ensemble reads a photo, from its description ``meta``: ``[{"model", "weight" (its
+    articleType blend weight), "preprocessing" (input height and width, mean, std)}]``; None for a single model.
+    An ensemble's own ``preprocessing`` is its input alone (the stored 80x60 photo scaled to [0, 1], mean 0, std 1:
+    :data:`~fashionrec.models.ensemble.ENSEMBLE_SPEC`), which a description that gave only it read as the
+    model's (tags.json, an ML engineer's trial at stop 65: "80x60, mean 0, std 1" for 224x168 and 128x96
+    ImageNet-normalised members).
+
+        >>> [m["preprocessing"]["height"] for m in member_preprocessing(Tagger.load().meta)]   # doctest: +SKIP
+        [224, 128]
+    """
+    members = meta.get("members")
+    if not members:
+        return None
+    weights = meta.get("weights")
+    if isinstance(weights, dict):       # per head: articleType's, as the embedding's scaling uses
+        weights = weights.get("articleType", next(iter(weights.values()), None))
+    weights = weights if isinstance(weights, list) and len(weights) == len(members) else [None] * len(members)
+    return [{"model": m.get("model"), "weight": w, "preprocessing": m.get("preprocessing")}
+            for m, w in zip(members, weights, strict=True)]
+
+
 # The parts of a model's description its photo embeddings depend on, besides its weights: an ensemble scales
 # each member's features by the square root of its blend weight, so the same weights file blended otherwise
 # embeds otherwise (re-weighted into the same folder, an index was served with queries at cosine 0.63 to their

@@ -56,7 +56,7 @@ from fashionrec.data import fit_to_store
 from fashionrec.errors import BadInputError
 from fashionrec.levels import READ_FROM_TYPE
 from fashionrec.progress import hidden
-from fashionrec.tagger import Tagger
+from fashionrec.tagger import Tagger, member_preprocessing
 from fashionrec.view_choice import DISPUTED_FROM, look_again, worth_views
 
 log = logging.getLogger(__name__)
@@ -762,6 +762,8 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
         "model": {"name": tagger.name, "path": str(tagger.path) if tagger.path else None,
                   "sha256": tagger.sha256, "classes": tagger.classes,
                   "preprocessing": tagger.meta.get("preprocessing"),
+                  # An ensemble's is its input alone (80x60, mean 0, std 1): each member's own, beside it.
+                  **({"members": members} if (members := member_preprocessing(tagger.meta)) else {}),
                   "calibrated": not uncalibrated, "uncalibrated_heads": uncalibrated},
         "sources": notes["sources"],
         "rows": len(table), "tagged": int(ok.sum()), "not_tagged": int((~ok).sum()),
