@@ -105,4 +105,7 @@ def test_every_head_gets_a_per_class_report_as_scikit_learn_gives_it(fixture_dir
         assert f"## Per class of {head} (by support)" in report
         rows = per_class[per_class["head"] == head]
         assert sorted(rows["class"]) == sorted(ours) and rows["support"].sum() == a["n"]
+        # A class never predicted has no precision there (report.md's "—"), not scikit-learn's 0.
+        assert rows.loc[rows["predicted"] == 0, "precision"].isna().all()
+        assert rows.loc[rows["predicted"] > 0, "precision"].notna().all()
     assert json.loads((tmp_path / "eval" / "metrics.json").read_text())["attributes"]["baseColour"]["per_class"]

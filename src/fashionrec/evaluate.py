@@ -558,8 +558,11 @@ def write_eval_report(metrics: dict, labels: np.ndarray, probs: np.ndarray, clas
         if m.get("per_class"):
             read = f", read from {m['read_from']}" if "read_from" in m else ""
             lines += ["", f"## Per class of {h} (by support{read})", ""]
-            lines += per_class_rows(m["per_class"]) + unmeasured_rows(m["per_class"], (classes or {}).get(h, []))
-    lines += ["", "Every head's per-class numbers are in per_class.csv too (one row per head and class)."]
+            # The columns' notes are said once, above articleType's table.
+            lines += per_class_rows(m["per_class"], explain=False) + unmeasured_rows(m["per_class"],
+                                                                                     (classes or {}).get(h, []))
+    lines += ["", "Every head's per-class numbers are in per_class.csv too (one row per head and class; a \"—\" "
+              "above is an empty cell there, and 0 in metrics.json's per_class, as scikit-learn gives it)."]
     report = out / "report.md"
     write_text(report, "\n".join(lines) + "\n")
     return report
@@ -570,13 +573,15 @@ def per_class_table(metrics: dict) -> pd.DataFrame:
     the other heads' under ``attributes``), by head then support: what a script filters (the rare colours a
     head never reads right) without walking the JSON. Columns: head, class, support, predicted, precision, recall,
     f1, model_class (False: a catalogue label the model has no class for), and the 95% intervals' low and high
-    ends where they were measured."""
+    ends where they were measured; precision (recall) empty for a class never predicted (with no product here)."""
     rows = []
     heads = {metrics.get("head", "articleType"): metrics, **metrics.get("attributes", {})}
     for head, m in heads.items():
         for name, v in sorted((m.get("per_class") or {}).items(), key=lambda kv: -kv[1]["support"]):
-            row = {"head": head, "class": name, **{k: v.get(k) for k in ("support", "predicted", "precision",
-                                                                         "recall", "f1")},
+            # A share of no products is empty here, as report.md's "—" (scikit-learn's 0 in the JSON): a script's
+            # mean of the column would count a class never predicted as a precision of 0.
+            row = {"head": head, "class": name, "support": v["support"], "predicted": v.get("predicted"),
+                   **{k: None if _share(v, k) == "—" else v[k] for k in ("precision", "recall")}, "f1": v["f1"],
                    "model_class": v.get("model_class", True)}
             for key in ("precision", "recall", "f1"):
                 low, high = v.get(f"{key}_interval_95") or (None, None)
@@ -590,13 +595,14 @@ def per_class_table(metrics: dict) -> pd.DataFrame:
 FEW_PRODUCTS = 10      # report.md marks a class of fewer products "(few)": one product moves its recall by over 0.1
 
 
-def per_class_rows(per_class: dict) -> list[str]:
+def per_class_rows(per_class: dict, explain: bool = True) -> list[str]:
     """report.md's per-class table, by support, with a note on the classes of under :data:`FEW_PRODUCTS` products.
 
     Each of precision, recall and F1 has its 95% interval beside it where it was measured (:func:`head_metrics`
     spread; a metrics.json from stop 63 has recall's alone): Wilson's for precision and recall (shares of the
     products said to be the class and of those that are), :func:`f1_interval` for F1. On the 1-5 products most types
-    of a 300-product folder have they say how little one reads (a recall of 1.000 on one product is 0.207-1.000)."""
+    of a 300-product folder have they say how little one reads (a recall of 1.000 on one product is 0.207-1.000).
+    ``explain=False``: without the notes on the intervals and on "—", said once above the first table."""
     rows = sorted(per_class.items(), key=lambda kv: -kv[1]["support"])
     spreads = [key for key in ("precision", "recall", "f1") if any(f"{key}_interval_95" in v for _, v in rows)]
     few = sum(1 for _, v in rows if 0 < v["support"] < FEW_PRODUCTS)
@@ -604,13 +610,13 @@ def per_class_rows(per_class: dict) -> list[str]:
              "products here (marked \"few\"): their precision, recall and F1 are a few products', which one product "
              "moves by more than a tenth" + (", as their intervals show" if spreads else "") + ".", ""] \
         if few else []
-    if spreads:
+    if spreads and explain:
         # Said once above the table, so that its columns can stay short ("95%") and the lines under 100 characters.
         lines += ["Each \"95%\" column is the interval of the number to its left: precision's and recall's Wilson's "
                   "(shares of the products predicted as the class and of the class's own), F1's Wilson's of the "
                   "share right among the products that are the class or predicted as it (J), as F1 = 2J / (1 + J). "
                   "Blank where the share would be of no products (precision's of a class never predicted).", ""]
-    if any(_share(v, key) == "—" for _, v in rows for key in ("precision", "recall")):
+    if explain and any(_share(v, key) == "—" for _, v in rows for key in ("precision", "recall")):
         lines += ["A \"—\" is a share of no products: the recall of a class with none here (only predicted), the "
                   "precision of one never predicted. scikit-learn counts each as 0 in the macro averages, as the "
                   "numbers above do.", ""]
