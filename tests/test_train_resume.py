@@ -77,3 +77,28 @@ def test_a_run_without_a_progress_bar_says_how_far_its_epoch_is(tmp_path, monkey
         train(FIXTURE, make_config("tiny", epochs=1, batch_size=16), tmp_path / "r", progress=False)
     lines = [r.getMessage() for r in caplog.records if "batches, loss" in r.getMessage()]
     assert lines and lines[0].startswith("epoch 1/1: 1 of ")
+
+
+def test_a_resume_stopped_before_its_first_epoch_keeps_the_runs_own_budget(tmp_path, monkeypatch):
+    # Stop 73 (h73ml): `--resume --max-minutes N` wrote N into config.json before its first epoch, so one killed
+    # before an epoch was saved left the run with N, which its next plain `--resume` trained with.
+    import fashionrec.train as train_module
+
+    run = tmp_path / "run"
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:        # a run stopped after its first epoch's state.pt
+        m.setattr(train_module, "plot_curves", stop)
+        with pytest.raises(KeyboardInterrupt):
+            train(FIXTURE, make_config("tiny", epochs=2, max_minutes=6), run, progress=False)
+    assert (run / "state.pt").exists()
+    with monkeypatch.context() as m:        # resumed with a larger budget, stopped while its photos are decoded
+        m.setattr(train_module, "load_image_tensor", stop)
+        with pytest.raises(KeyboardInterrupt):
+            train(FIXTURE, make_config("tiny", max_minutes=12), run, resume=True, progress=False)
+    assert json.loads((run / "config.json").read_text())["max_minutes"] == 6
+    # Once an epoch under it is saved, the new budget is the run's.
+    train(FIXTURE, make_config("tiny", max_minutes=12), run, resume=True, progress=False)
+    assert json.loads((run / "config.json").read_text())["max_minutes"] == 12

@@ -799,7 +799,10 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         # Written once every option has been checked: a refused one left config.json and a split behind
         # (an ML engineer's trial). Every process draws the same split from the seed; one writes it.
         run.mkdir(parents=True, exist_ok=True)
-        write_json(run / "config.json", asdict(cfg))
+        # A resume's new budget is the run's once an epoch under it is saved (below, beside state.pt): written now, a
+        # run stopped before that kept it, and its next plain --resume trained with the budget of a session that
+        # saved nothing (stop 73, h73ml). The state kept is the old budget's until then.
+        write_json(run / "config.json", {**asdict(cfg), "max_minutes": own_minutes} if resume else asdict(cfg))
         if not resume:
             split.save(split_path)
     # Decoded after the model exists, so a model/option mismatch fails in seconds, not after minutes of decoding.
@@ -982,6 +985,11 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                  "best_f1": best_f1, "best_val_loss": best_loss, "best_epoch": best_epoch, "stale": stale,
                  "elapsed": elapsed,
                  **rng_states()}
+        if resume and own_minutes != cfg.max_minutes:
+            # Put in place with the state trained under it, config first: a stop between the two leaves a budget
+            # a moment ahead of its state, never a state without its budget.
+            write_json(run / "config.json", asdict(cfg))
+            own_minutes = cfg.max_minutes
         write_with(run / "state.pt", lambda tmp, s=state: torch.save(s, tmp))
         plot_curves(run / "results.csv", run / "curves.png")
         stop = False
