@@ -13,6 +13,7 @@ import torch
 from PIL import Image
 from typer.testing import CliRunner
 
+from fashionrec import onnx_infer
 from fashionrec.artifacts import source_revision
 from fashionrec.cli import app
 from fashionrec.ensemble import combine, weight_grid
@@ -406,7 +407,22 @@ def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, ense
         _says_its_intervals(run)
     assert meta["probe"]["base"]["test"] == json.loads((ens / "weights" / "best.json").read_text())["test"]
     assert "fashionrec_revision" in meta and meta["fashionrec_revision"] == source_revision()   # its own
+    # The probe's final graph, exported in memory, is cached as the saved file's: `evaluate` exports nothing again
+    # (it did, the same network under the file's hash, stop 74), and that graph gives PyTorch's outputs of the file.
+    exports = []
+    real_export = onnx_infer.export_graph
+    monkeypatch.setattr(onnx_infer, "export_graph", lambda model: (exports.append(model), real_export(model))[1])
     again = evaluate_model(FIXTURE, out, split="test", progress=False)
+    assert exports == []
+    monkeypatch.setattr(onnx_infer, "export_graph", real_export)
+    saved = out / "weights" / "best.safetensors"
+    photos = torch.randint(0, 256, (3, 3, 80, 60), dtype=torch.uint8, generator=torch.Generator().manual_seed(3))
+    fast, slow = Tagger.load(saved, runtime="onnx"), Tagger.load(saved, runtime="torch")
+    (vf, pf), (vs, ps) = fast.infer(photos), slow.infer(photos)
+    assert fast.onnx is not None and pf.keys() == ps.keys()
+    np.testing.assert_allclose(vf, vs, atol=1e-5)
+    for h in ps:
+        np.testing.assert_allclose(pf[h], ps[h], atol=1e-5)
     assert again["accuracy"] == pytest.approx(meta["test"]["accuracy"])
     assert again["macro_f1"] == pytest.approx(meta["test"]["macro_f1"])
     # The members' levels are kept, and the group and category are recorded as they are shown and scored.

@@ -328,3 +328,24 @@ def test_only_a_few_texts_at_a_time_go_through_onnx_runtime(monkeypatch):
     assert text_encoder.encode_text(texts).shape == (len(texts), 384)
     with pytest.raises(AssertionError, match="2 texts"):
         text_encoder.encode_text(texts[:2])
+
+
+def test_an_in_memory_graph_is_cached_for_the_file_it_is_saved_as_only_where_that_file_is_the_same_network(
+        tmp_path, monkeypatch):
+    # `fashionrec probe` measured its model on a graph exported in memory, then `evaluate` of the saved run exported
+    # the same network again (stop 74): the graph is now cached under the saved file's key, where the file loads
+    # back to this very network; a file of float16 weights is another network, and gets its own export.
+    torch.manual_seed(11)
+    model = create_model("seed-cnn", HEADS).eval()
+    in_memory = Tagger(model=model, meta={"classes": CLASSES, "model": "seed-cnn"}, runtime="onnx",
+                       export_in_memory=True)
+    in_memory.infer(_images(2))                                 # exported in memory, as the probe's final model is
+    half = save_checkpoint(model, CLASSES, {"name": "half"}, tmp_path / "half", dtype=torch.float16)
+    assert not in_memory.cache_export_as(half)
+    same = save_checkpoint(model, CLASSES, {"name": "same"}, tmp_path / "same")
+    assert in_memory.cache_export_as(same)
+    exports = _count_exports(monkeypatch)
+    fast, slow = Tagger.load(same, runtime="onnx"), Tagger.load(same, runtime="torch")
+    assert fast.onnx is not None and fast.onnx.path is not None and exports == []
+    np.testing.assert_allclose(fast.infer(_images(3))[0], slow.infer(_images(3))[0], atol=1e-5)
+    assert Tagger.load(half, runtime="onnx").onnx is not None and len(exports) == 1     # its own graph

@@ -203,6 +203,9 @@ class OnnxTagger:
         self.heads = json.loads(props["fashionrec_heads"])
         self.widths = [int(o.shape[1]) for o in self.session.get_outputs()]   # embedding dim, then classes
         self.path = graph if isinstance(graph, Path) else None    # None: held in memory only
+        # An in-memory graph's bytes, kept so that the checkpoint it is then saved as can have it cached
+        # (cache_graph) rather than exported a second time.
+        self.graph = graph if isinstance(graph, bytes) else None
 
     def __call__(self, images: torch.Tensor, batch_size: int = 256, progress: bool = False,
                  desc: str = "inference") -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -225,6 +228,20 @@ def onnx_tagger(model: TaggerNet, weights_sha256: str, threads: int | None = Non
     """The cached ONNX graph for ``model`` (exported now if missing or unreadable) in a session ready to run."""
     return _cached(f"tagger-{graph_key(weights_sha256, model.description())}", lambda: export_graph(model),
                    lambda graph: OnnxTagger(graph, threads))
+
+
+def cache_graph(model: TaggerNet, weights_sha256: str, graph: bytes) -> Path | None:
+    """Cache ``graph``, exported from ``model``, as the graph of the weights file hashed ``weights_sha256``:
+    the key :func:`onnx_tagger` looks it up by. Only for a model that file loads back to exactly (the caller
+    checks). Returns the cached file, or None where the cache cannot be written (the next load then exports)."""
+    path = cache_dir() / f"tagger-{graph_key(weights_sha256, model.description())}.onnx"
+    if _file_state(path) is not None:
+        return path
+    try:
+        write_with(path, lambda tmp: tmp.write_bytes(graph))     # whole or not at all: another reader never
+    except (OSError, FashionrecError):                          # opens half a file
+        return None
+    return path
 
 
 def _cached(name: str, export: Callable[[], bytes], open_: Callable[[Path | bytes], T]) -> T:

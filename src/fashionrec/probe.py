@@ -216,4 +216,7 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
                                  + (f" --c {c:g}" if c != PROBE_C else "")},
         })
         save_checkpoint(model, classes, meta, tmp / "weights" / "best", dtype=torch.float16 if half else None)
+    # `evaluate` of this run, or its export tagged or served, would export the same network again (a third of this
+    # command's ONNX work on the tiny fixture, stop 74): its graph is cached under the saved file's key.
+    final.cache_export_as(run / "weights" / "best.safetensors")
     return ProbeResult(run, chosen, val_metrics, test_metrics)

@@ -35,7 +35,15 @@ from fashionrec.catalog import to_rgb
 from fashionrec.data import fit_to_store, images_to_tensor, preprocess
 from fashionrec.errors import BadInputError, ModelError
 from fashionrec.models import ENSEMBLE_SPEC, MODEL_SPECS, EnsembleNet, ModelSpec, TaggerNet, create_model
-from fashionrec.onnx_infer import OnnxTagger, export_graph, onnx_tagger, open_runtime, requested_runtime, takes
+from fashionrec.onnx_infer import (
+    OnnxTagger,
+    cache_graph,
+    export_graph,
+    onnx_tagger,
+    open_runtime,
+    requested_runtime,
+    takes,
+)
 from fashionrec.progress import hidden
 from fashionrec.view_choice import look_again, worth_views
 
@@ -267,6 +275,21 @@ class Tagger:
         export = ((lambda: OnnxTagger(export_graph(self.model))) if self.path is None
                   else (lambda: onnx_tagger(self.model, self.sha256)))
         return open_runtime(self.runtime, self.name, export, problem, fix, instead)
+
+    def cache_export_as(self, path: Path) -> bool:
+        """Cache the graph this in-memory model was exported to as the graph of the checkpoint ``path`` it was just
+        saved as, where that file loads back to this very network (description, and every tensor's values and
+        dtype): ``evaluate``, ``tag`` or a server of the saved run then open it instead of exporting the same network
+        again (``fashionrec probe`` exported its final model in memory, then ``evaluate`` of its run exported it a
+        second time under the file's hash). Returns whether it was cached."""
+        session = self.__dict__.get("_onnx_session")
+        if session is None or session.graph is None:
+            return False
+        saved = Tagger.load(path, runtime="torch")
+        mine, theirs = self.model.state_dict(), saved.model.state_dict()
+        same = (saved.model.description() == self.model.description() and mine.keys() == theirs.keys()
+                and all(mine[k].dtype == theirs[k].dtype and torch.equal(mine[k], theirs[k]) for k in mine))
+        return same and cache_graph(saved.model, saved.sha256, session.graph) is not None
 
     def infer(self, images: torch.Tensor, batch_size: int = 256, progress: bool = False):
         """(N, 3, 80, 60) uint8 -> (L2-normalised embeddings (N, D) float32, {head: probs (N, C)}).
