@@ -1450,3 +1450,31 @@ def test_index_stock_from_a_shops_folder_reads_the_table_its_columns_json_names(
     result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(tmp_path / "empty")])
     text = " ".join(result.output.split())
     assert result.exit_code != 0 and "is a folder without styles.csv: give --from the CSV of the levels" in text, text
+
+
+def test_a_shops_sku_codes_mapped_to_id_are_read_as_ids_kept_as_written(tmp_path: Path) -> None:
+    # Stop 74's new user: a shop's CSV keyed by SKU codes ("SKU-10021"), mapped `data columns DIR sku=id`, had every
+    # row rejected as "id 'SKU-10021' is not an integer" (data check exit 0, 0 usable rows). A code is now hashed as
+    # a Shopify Handle is (the same code, the same id in every export), kept as the id as written; a number in the
+    # same column stays that number, and a cell that is no code (words with a space) stays refused.
+    from fashionrec.shop_ids import handle_id
+
+    path = _shop(tmp_path, ["SKU-10021,Roadster Men Navy Tee,Tshirts,Navy Blue,499",
+                            "ts_navy/42,Puma Jeans,Jeans,Blue,1299", "12933,Nike Cap,Caps,Black,299",
+                            "no sku yet,Bata Shoes,Casual Shoes,Brown,999"], header="sku,Title,Product Type,Color,price")
+    save_column_map(path, {**SHOP_MAP, "sku": "id"})
+    catalog = load_catalog(path, check_images=False, progress=False, warn=False)
+    table = catalog.table.set_index("productDisplayName")
+    assert table.loc["Roadster Men Navy Tee", "id"] == handle_id("SKU-10021")
+    assert table.loc["Puma Jeans", "id"] == handle_id("ts_navy/42")
+    assert table.loc["Nike Cap", "id"] == 12933
+    assert catalog.report.ids_written_otherwise == {"SKU-10021": handle_id("SKU-10021"),
+                                                    "ts_navy/42": handle_id("ts_navy/42")}
+    assert [r.reason for r in catalog.report.rows_rejected] == ["id 'no sku yet' is not an integer"]
+    result = runner.invoke(app, ["data", "check", str(path)])
+    said = " ".join(result.output.split())
+    assert "ids made from 'sku' 2 (" in said and "its sku codes are no numbers" in said, said
+    # A catalogue's own id column keeps refusing a code: a typo there is no SKU.
+    plain = _shop(tmp_path / "plain", ["SKU-1,Tee,Tshirts,Blue,499"])
+    save_column_map(plain, SHOP_MAP)
+    assert len(load_catalog(plain, check_images=False, progress=False, warn=False).report.rows_rejected) == 1

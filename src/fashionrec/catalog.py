@@ -70,7 +70,7 @@ from fashionrec.shop_attributes import (
     one_of_several,
     option_colour,
 )
-from fashionrec.shop_ids import collision_said, handle_column, handle_id, no_handle_said
+from fashionrec.shop_ids import collision_said, handle_column, handle_id, is_product_code, no_handle_said
 from fashionrec.stock import (
     NO_LEVEL_WORDS,
     POLICY_HEADERS,
@@ -328,6 +328,7 @@ class DataReport:
     ids_written_otherwise: dict[str, int] = field(default_factory=dict)
     # A Shopify export's Handle column, as written, where its ids are made from it (no id column: shop_ids); "" else.
     ids_from: str = ""
+    ids_coded: bool = False     # ids_from is the id column itself, its codes (a SKU) no numbers (stop 74)
     # Lines of a product above (a Shopify export's same Handle: its other sizes, colours or photos) without an id
     # of their own, or with the product's: folded into it, read once (stop 68); not counted in ``rows``. Those
     # with ids of their own: kept as products, their empty fields from their product's line.
@@ -588,7 +589,9 @@ class DataReport:
         said = first_few([f"{text!r} as {i}" for text, i in self.ids_written_otherwise.items()], shown)
         k = len(self.ids_written_otherwise)
         if self.ids_from:
-            return (f"ids made from {self.ids_from!r} {k} ({said}): the export has no id column, so each product's "
+            why = (f"its {self.ids_from} codes are no numbers" if self.ids_coded else
+                   "the export has no id column")
+            return (f"ids made from {self.ids_from!r} {k} ({said}): {why}, so each product's "
                     f"id is a hash of its {self.ids_from}, the same in every export while the {self.ids_from} is "
                     "kept (renamed, it is another product); the index, the API and the pages give the numbers, an "
                     f"index keeps each {self.ids_from} as the id as written and `recommend export` and `tag` write "
@@ -1761,6 +1764,8 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     # (No name in a file of levels, `index stock --from`'s: a row of extra fields is then refused, not recovered.)
     name_at = header.index("productDisplayName") if "productDisplayName" in header else None
     id_at = header.index("id")
+    # A column of the shop's own mapped to id (a SKU): its codes are ids as a Handle's are (shop_ids).
+    code_ids = made_at is None and _spelling(raw[id_at]) != "id"
     also_at = [raw.index(h) for h in also if h in raw]
 
     def reject(line: int, reason: str, row: list[str]) -> None:
@@ -1995,6 +2000,12 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
                 item_id = read_id(rec["id"].strip())
             except ValueError:
                 spelt_id = spelt_ids(rec["id"].strip()) if spelt_ids is not None else None
+                if spelt_id is None and code_ids and is_product_code(rec["id"].strip()):
+                    # A shop's SKU codes mapped to id ("SKU-10021", `data columns DIR sku=id`): every row was
+                    # rejected as "not an integer" (stop 74's new user); hashed as a Handle is, kept as written.
+                    spelt_id = handle_id(rec["id"].strip())
+                    report.ids_from = report.ids_from or raw[id_at]
+                    report.ids_coded = True
                 if spelt_id is None:
                     reject(line, _bad_id(row, header, id_at), row)
                     continue

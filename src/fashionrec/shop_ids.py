@@ -22,9 +22,11 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import re
 
 from fashionrec.column_map import spelling
 
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/#-]*")
 ID_BITS = 53     # JavaScript's exact whole numbers (Number.MAX_SAFE_INTEGER is 2**53 - 1)
 
 
@@ -46,6 +48,12 @@ def handle_column(raw: list[str], header: list[str]) -> int | None:
     if at is None or "id" in header and header[at] != "id":
         return None
     return at
+
+
+def is_product_code(text: str) -> bool:
+    """Whether an id cell is a shop's product code ("SKU-10021", "TS_NAVY/42"): letters with digits, joiners, no
+    spaces; a word alone or a sentence is no code, and stays refused as no id."""
+    return bool(_CODE.fullmatch(text)) and any(c.isdigit() for c in text)
 
 
 def collision_said(number: int, first: str, first_line: int, handle: str) -> str:
