@@ -1461,7 +1461,8 @@ def test_a_shops_sku_codes_mapped_to_id_are_read_as_ids_kept_as_written(tmp_path
 
     path = _shop(tmp_path, ["SKU-10021,Roadster Men Navy Tee,Tshirts,Navy Blue,499",
                             "ts_navy/42,Puma Jeans,Jeans,Blue,1299", "12933,Nike Cap,Caps,Black,299",
-                            "no sku yet,Bata Shoes,Casual Shoes,Brown,999"], header="sku,Title,Product Type,Color,price")
+                            "no sku yet,Bata Shoes,Casual Shoes,Brown,999"],
+                 header="sku,Title,Product Type,Color,price")
     save_column_map(path, {**SHOP_MAP, "sku": "id"})
     catalog = load_catalog(path, check_images=False, progress=False, warn=False)
     table = catalog.table.set_index("productDisplayName")
