@@ -216,3 +216,21 @@ def test_a_list_of_ids_names_every_one_that_names_no_product(shop_index) -> None
         # One alone is said as before.
         one = c.get("/api/items", params={"ids": "navy-tee,x"}).json()["detail"]
         assert one.startswith("there is no product 'x'"), one
+
+
+def test_the_cli_table_names_each_result_by_its_id_as_the_shop_writes_it(tmp_path: Path) -> None:
+    # Stop 74's new user: a shop keyed by SKU codes got tables of the numbers made from them ("6560957937487389"),
+    # which name no product the shop knows; the table now gives each result's SKU, as the JSON's id_as_written does.
+    from _recs_support import index_copy
+
+    d = index_copy(tmp_path / "index")
+    manifest_path = d / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    ids = [int(i) for i in Recommender.load(d).items["id"]]
+    manifest["ids_as_written"] = {str(i): f"SKU-{i}" for i in ids}
+    manifest_path.write_text(json.dumps(manifest))
+    result = runner.invoke(app, ["recommend", "similar", f"SKU-{ids[0]}", "--index", str(d), "-k", "5"])
+    assert result.exit_code == 0, result.output
+    shown = [line.split("│")[1].strip() for line in result.stdout.splitlines() if line.startswith("│")]
+    shown = [cell for cell in shown if cell]        # a wrapped reason's second line has an empty id cell
+    assert len(shown) == 5 and all(cell.startswith("SKU-") for cell in shown), result.stdout

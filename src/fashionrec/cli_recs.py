@@ -234,6 +234,8 @@ def _show(recs, as_json: bool, title: str, extra: dict | None = None, caption: s
           answer: dict | None = None) -> None:
     """The results as a table (``extra`` printed above it), or with ``as_json`` the API's ``answer`` (by default
     ``api_answer(recs)``)."""
+    from fashionrec.catalog import ID_AS_WRITTEN
+
     if as_json:
         print_json(answer if answer is not None else api_answer(recs))
         return
@@ -255,7 +257,10 @@ def _show(recs, as_json: bool, title: str, extra: dict | None = None, caption: s
         shown = r.score if r.raw_score is None else r.raw_score
         # An empty field as the web page shows it, not "None" (a shop's nameless product, an ML engineer's trial).
         type_, colour, name = (r.item.get(c) for c in ("articleType", "baseColour", "productDisplayName"))
-        table.add_row(str(r.id), f"{shown:.3f}", str(type_ or "-"), str(colour or "-"), str(name or "(no name)"),
+        # The id as the shop writes it (a SKU, a Handle): the number made from it meant nothing to the shop that
+        # read the table (stop 74's new user, "6560957937487389" for SKU-10236); the JSON gives both.
+        table.add_row(str(r.item.get(ID_AS_WRITTEN) or r.id), f"{shown:.3f}", str(type_ or "-"),
+                      str(colour or "-"), str(name or "(no name)"),
                       *((price or "-",) if any(prices) else ()),
                       *(("sold out" if r.item.get("sold_out") else "-",) if sold else ()), r.reason)
     console.print(table)
