@@ -99,6 +99,9 @@ def test_a_catalogue_gets_a_row_per_accepted_row_and_its_wrong_labels_are_found(
     # One such row is one row ("1 rows with labels to check": a new user's trial, stop 65).
     one = t.assign(doubted=t["doubted"].where(t["id"] == wrong_id, ""))
     assert "1 row with labels to check, surest first:" in list(describe(TagResult(table=one, summary=s)))
+    # A row the shop writes by a SKU is listed by it (stop 74's new user: the number made from it named nothing).
+    sku = one.assign(id_as_written=one["id"].map(lambda i: f"SKU-{i}"))
+    assert any(line.startswith(f"  SKU-{wrong_id} ") for line in describe(TagResult(table=sku, summary=s)))
     # A photo no row names: tagged, with nothing to compare.
     new = t[t["id"] == 99000001].iloc[0]
     assert new["path"] == "images/99000001.jpg" and new["articleType"] == "Tshirts" and new["error"] == ""

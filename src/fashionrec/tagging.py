@@ -900,4 +900,7 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
         name = f" {r['productDisplayName']}" if isinstance(r.get("productDisplayName"), str) else ""
         said = "; ".join(f"{h} catalogue {r[f'catalogue_{h}']}, model {r[h]} {r[f'{h}_prob']:.2f}"
                          for h in r["doubted"].split(";"))
-        yield f"  {r['id']}{name}: {said}"
+        # By the id as the shop writes it where it has one (a SKU, a Handle): the number made from it named no
+        # product the shop could find (stop 74's new user).
+        written = r.get("id_as_written")
+        yield f"  {written if isinstance(written, str) and written else r['id']}{name}: {said}"
