@@ -1475,6 +1475,12 @@ def test_a_shops_sku_codes_mapped_to_id_are_read_as_ids_kept_as_written(tmp_path
     result = runner.invoke(app, ["data", "check", str(path)])
     said = " ".join(result.output.split())
     assert "ids made from 'sku' 2 (" in said and "its sku codes are no numbers" in said, said
+    # Its sold-out products are named by their codes, not the numbers made from them.
+    stocked = _shop(tmp_path / "stocked", ["SKU-1,Tee,Tshirts,Blue,499,0", "SKU-2,Jeans,Jeans,Blue,999,3"],
+                    header="sku,Title,Product Type,Color,price,qty")
+    save_column_map(stocked, {**SHOP_MAP, "sku": "id"})
+    said = " ".join(runner.invoke(app, ["data", "check", str(stocked)]).output.split())
+    assert "1 sold out (id SKU-1)" in said, said
     # A catalogue's own id column keeps refusing a code: a typo there is no SKU.
     plain = _shop(tmp_path / "plain", ["SKU-1,Tee,Tshirts,Blue,499"])
     save_column_map(plain, SHOP_MAP)

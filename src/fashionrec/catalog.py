@@ -583,6 +583,14 @@ class DataReport:
     def __repr__(self) -> str:
         return "DataReport(\n  " + "\n  ".join(self.summary_lines()) + "\n)"
 
+    def named(self, ids) -> list:
+        """``ids`` as the shop writes them where they were made from its Handles or codes (a hash named no product the
+        shop knows: stop 74's SKU-keyed shop read "7 sold out (ids 5782644911745574, ...)"), else as numbers."""
+        if not self.ids_from:
+            return list(ids)
+        written = {i: text for text, i in self.ids_written_otherwise.items()}
+        return [written.get(i, i) for i in ids]
+
     def ids_written_said(self, shown: int) -> str:
         """The ids read otherwise than as written, ``shown`` of them named: a shop's spellings ("0038645"), or the
         ids made from a Shopify export's Handles, which are no spelling of a number (stop 73)."""
@@ -848,7 +856,8 @@ class DataReport:
                       "in stock by its status is available, one out of stock by its status sold out)"
                       if self.stock_beside else "")
             lines.append(f"stock            read from the column {self.stock_column!r}{beside}: {k} sold out"
-                         + (f" (id{'s' if k != 1 else ''} {first_few(self.sold_out_ids, 10)})" if k else "")
+                         + (f" (id{'s' if k != 1 else ''} {first_few(self.named(self.sold_out_ids), 10)})" if k
+                            else "")
                          + "; a sold-out product is indexed but not recommended (`index stock` changes a level); "
                          "a row without a level is available")
             if self.no_level_word_ids:
