@@ -749,7 +749,9 @@ class CatalogueEdits:
             except ValueError:
                 return a == b if key == "productDisplayName" else a.casefold() == b.casefold()
 
-        return all(same(k, item.get(k), v) for k, v in metadata.items() if k != "id")
+        # Where a colour was read from (name_colours' baseColour_from, stop 74) says how, not what: an index whose
+        # items.csv keeps no such column held the row as it is, yet was "another name or labels" when added again.
+        return all(same(k, item.get(k), v) for k, v in metadata.items() if k not in ("id", COLOUR_FROM))
 
     def _saved_since(self, manifest: dict) -> bool:
         """Whether the folder's manifest is no longer ``manifest`` (a save went in); where so, this object takes
