@@ -193,3 +193,25 @@ def test_allow_purchases_n_is_read_as_sold_out(tmp_path, word):
     assert catalog.report.sold_out_ids == [10652] and "Allow Purchases?" not in catalog.report.ignored_columns
     said = " ".join("\n".join(catalog.report.summary_lines()).split())
     assert f"not for sale 1 product ('Allow Purchases?' is '{word}'; ids 10652): read as sold out" in said, said
+
+
+def test_a_product_hidden_by_its_handle_is_said_by_its_handle(tmp_path):
+    # A Shopify shop hid 'navy-tee' by its Handle: `index stock --hide` said "hid 1 product (4180370311666569)" and
+    # its --json and PUT /api/items/navy-tee/hidden gave the number alone, where its stock (stop 74, h74ids) says the
+    # Handle beside it; the shop could not tell which of its products it hid (an integration review of stop 74).
+    import json
+
+    d = index_copy(tmp_path / "index")
+    manifest = json.loads((d / "manifest.json").read_text())
+    first, second = (int(i) for i in Recommender.load(d, tiny_tagger_path()).items["id"].iloc[:2])
+    manifest["ids_as_written"] = {str(first): "navy-tee", str(second): "red-dress"}
+    (d / "manifest.json").write_text(json.dumps(manifest))
+    model = ["--index", str(d), "--model", str(tiny_tagger_path())]
+    out = CliRunner().invoke(app, ["index", "stock", "--hide", "navy-tee", *model])
+    assert out.exit_code == 0 and "navy-tee" in out.output, out.output
+    out = CliRunner().invoke(app, ["index", "stock", "--unhide", "navy-tee", "--json", *model])
+    said = json.loads(out.stdout)
+    assert said["shown"] == [first] and said["shown_as_written"] == ["navy-tee"], said
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path(), api_key=KEY))) as c:
+        got = c.put("/api/items/red-dress/hidden", json={"hidden": True}, headers={"X-API-Key": KEY}).json()
+    assert got["id"] == second and got["id_as_written"] == "red-dress", got

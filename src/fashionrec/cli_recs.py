@@ -686,11 +686,13 @@ def index_stock(
     if shown_given or hid:
         hidden_now = [i for i, h in hid.items() if h]
         shown_now = [i for i, h in hid.items() if not h]
-        said |= {"hidden": hidden_now, "shown": shown_now}
+        # Each beside the shop's spelling, as the levels are (a Shopify shop's Handles, not their hashes: stop 74).
+        said |= {"hidden": hidden_now, "shown": shown_now, "hidden_as_written": rec.ids_as_written(hidden_now),
+                 "shown_as_written": rec.ids_as_written(shown_now)}
         if not as_json:
             same = len(shown_given) - len(hid)
-            out.print(f"hid {len(hidden_now)} product{'s' if len(hidden_now) != 1 else ''}{_some(hidden_now)} and "
-                      f"showed {len(shown_now)} again{_some(shown_now)} in {index}"
+            out.print(f"hid {len(hidden_now)} product{'s' if len(hidden_now) != 1 else ''}{_some(rec, hidden_now)} "
+                      f"and showed {len(shown_now)} again{_some(rec, shown_now)} in {index}"
                       + (f"; {same} {'were' if same != 1 else 'was'} so already" if same else ""), highlight=False)
     if given or read is not None:
         # Each id beside its number as the shop writes it too (stop 74), as PUT /api/stock answers.
@@ -723,9 +725,10 @@ def index_stock(
         print_json({**said, "sold_out_in_index": in_index, "index": str(index)})
 
 
-def _some(ids: list) -> str:
-    """" (15970, 39386 ...)": the first ten of ``ids`` in brackets, "" for none."""
-    return f" ({', '.join(map(str, ids[:10]))}{' ...' if len(ids) > 10 else ''})" if ids else ""
+def _some(rec, ids: list) -> str:
+    """" (15970, 39386 ...)": the first ten of ``ids`` in brackets, the shop's spellings after them where ``rec``'s
+    index records any ("..., written navy-tee"), "" for none."""
+    return f" ({rec.ids_said(ids)})" if ids else ""
 
 
 def _levels_now(items) -> dict:

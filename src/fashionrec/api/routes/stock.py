@@ -72,6 +72,7 @@ class Visibility(BaseModel):
 
 class VisibilitySet(Answer):
     id: int
+    id_as_written: str = Field("", description=ID_WRITTEN)
     hidden: bool = Field(description="Whether the product is hidden now.")
     changed: bool = Field(description="Whether this request changed it (false: it was so already).")
     hidden_in_index: int = Field(description="How many products of the index are hidden now.")
@@ -195,7 +196,8 @@ def set_visibility(item_id: ItemId, body: Visibility, service: ServiceDep) -> Vi
             service.rec.set_hidden({found: body.hidden}, exclusive=exclusive)
         in_index = int(service.rec.hidden_rows().sum())
     log.info("product %d %s", found, "hidden" if body.hidden else "shown")
-    return VisibilitySet(id=found, hidden=body.hidden, changed=changed, hidden_in_index=in_index)
+    return VisibilitySet(id=found, id_as_written=service.rec.ids_as_written([found])[0], hidden=body.hidden,
+                         changed=changed, hidden_in_index=in_index)
 
 
 @router.put("/items/{item_id}/stock", response_model=StockSet, dependencies=[Depends(require_api_key)],
