@@ -1845,3 +1845,34 @@ def test_a_removed_product_saved_by_its_handle_leaves_the_list_and_the_count(tmp
             assert [c.get_attribute("data-id") for c in pg.locator("#foryou-saved .card").all()] == [str(kept)]
         finally:
             context.close()
+
+
+def test_a_hidden_product_saved_or_viewed_has_no_card_on_for_you(tmp_path_factory, browser):
+    """A product the shop hid after a shopper saved or viewed it (stop 74, h74hide) is answered by
+    ``/api/items?ids=`` with ``hidden: true``, for the shop: For you showed its card in Saved and Recently viewed,
+    a link to its page, which is a 404 for shoppers (stop 74's integration review). It stays saved (shown again, it
+    comes back)."""
+    from _recs_support import index_copy
+
+    from fashionrec.recommend import Recommender
+
+    d = index_copy(tmp_path_factory.mktemp("hidden") / "index")
+    kept, hid = (int(i) for i in Recommender.load(d).items["id"][:2])
+    Recommender.load(d).set_hidden({hid: True})
+    with served(create_app(Settings(index_dir=d)), wait_s=180) as port:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        pg, base = context.new_page(), f"http://127.0.0.1:{port}"
+        try:
+            pg.set_default_timeout(15_000)
+            pg.goto(base + "/for-you")
+            pg.evaluate(f"localStorage.setItem('fashionrec-liked', JSON.stringify([{kept}, {hid}]));"
+                        f"localStorage.setItem('fashionrec-viewed', JSON.stringify([{hid}, {kept}]))")
+            pg.goto(base + "/for-you")
+            pg.wait_for_selector("#foryou-picks .card")
+            pg.wait_for_selector("#foryou-viewed .card")
+            assert [c.get_attribute("data-id") for c in pg.locator("#foryou-saved .card").all()] == [str(kept)]
+            assert [c.get_attribute("data-id") for c in pg.locator("#foryou-viewed .card").all()] == [str(kept)]
+            assert str(hid) in pg.evaluate("localStorage.getItem('fashionrec-liked')")
+            assert not pg.locator(f"a[href$='/item/{hid}']").count()
+        finally:
+            context.close()

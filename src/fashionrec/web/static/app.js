@@ -579,7 +579,7 @@
             return viewed.then(function (seen) { return pickForViewed(mine, seen); });
           }
           savedPart.hidden = toSaved.hidden = false;
-          if (row === rows) showSaved(saved.json.items);
+          if (row === rows) showSaved(shownToShoppers(saved.json.items));
           // skip_unknown: a product removed since the list above was fetched is no dead end (a code review).
           return fetchJson(picksUrl(ids)).then(function (res) {
             if (mine !== loads) return;
@@ -608,6 +608,12 @@
     }
     // The Recently viewed row; resolves to the ids of those the catalogue still has, newest first (one it no
     // longer has leaves the list: a page seen once is no one's data to keep).
+    // A product the shop hid since it was saved or viewed (stop 74): the API answers it, for the shop, but its page
+    // is a 404 for shoppers, so it has no card here; it stays in the list, back once the shop shows it again.
+    function shownToShoppers(items) {
+      return items.filter(function (it) { return it.hidden !== true; });
+    }
+
     function showViewed() {
       var mine = ++views, ids = viewedIds();
       if (!ids.length) {
@@ -620,10 +626,11 @@
         if (!res.ok) throw trouble(res, "could not load the products viewed");
         var gone = res.json.unknown || [];
         if (gone.length) saveViewed(ids.filter(function (x) { return !listedGone(x, gone, res.json.unknown_as_written); }));
-        viewedBox.innerHTML = res.json.items.map(function (it) { return card({ item: it, reason: "" }); }).join("");
+        var items = shownToShoppers(res.json.items);
+        viewedBox.innerHTML = items.map(function (it) { return card({ item: it, reason: "" }); }).join("");
         markSaved(viewedBox);
-        viewedPart.hidden = !res.json.items.length;
-        return res.json.items.map(function (it) { return it.id; });
+        viewedPart.hidden = !items.length;
+        return items.map(function (it) { return it.id; });
       }).catch(function (e) {
         viewedPart.hidden = true;       // a row of history, not worth an error where picks for saved ones say theirs
         // With nothing saved, they are what the page is for: said, with Try again where it may help (nothing
