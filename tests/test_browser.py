@@ -1830,19 +1830,28 @@ def test_a_removed_product_saved_by_its_handle_leaves_the_list_and_the_count(tmp
     manifest["ids_as_written"] = {str(kept): "kept-tee", str(gone): "gone-belt"}
     (d / "manifest.json").write_text(json.dumps(manifest))
     Recommender.load(d).remove_product(gone)
-    with served(create_app(Settings(index_dir=d)), wait_s=180) as port:
+    saved = "localStorage.setItem('fashionrec-liked', JSON.stringify(['kept-tee', 'gone-belt']))"
+    with _for_you(browser, d, saved) as pg:
+        assert "no longer in the catalogue" in pg.locator("#foryou-error").inner_text()
+        assert pg.evaluate("localStorage.getItem('fashionrec-liked')") == '["kept-tee"]'
+        assert pg.locator("#foryou-status").inner_text().strip() == "Based on 1 saved product."
+        assert [c.get_attribute("data-id") for c in pg.locator("#foryou-saved .card").all()] == [str(kept)]
+
+
+@contextlib.contextmanager
+def _for_you(browser, index, stored: str):
+    """The For you page of a server of ``index``, opened again after ``stored`` (a script setting its localStorage)
+    ran on it, its picks shown."""
+    with served(create_app(Settings(index_dir=index)), wait_s=180) as port:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         pg, base = context.new_page(), f"http://127.0.0.1:{port}"
         try:
             pg.set_default_timeout(15_000)
             pg.goto(base + "/for-you")
-            pg.evaluate("localStorage.setItem('fashionrec-liked', JSON.stringify(['kept-tee', 'gone-belt']))")
+            pg.evaluate(stored)
             pg.goto(base + "/for-you")
             pg.wait_for_selector("#foryou-picks .card")
-            assert "no longer in the catalogue" in pg.locator("#foryou-error").inner_text()
-            assert pg.evaluate("localStorage.getItem('fashionrec-liked')") == '["kept-tee"]'
-            assert pg.locator("#foryou-status").inner_text().strip() == "Based on 1 saved product."
-            assert [c.get_attribute("data-id") for c in pg.locator("#foryou-saved .card").all()] == [str(kept)]
+            yield pg
         finally:
             context.close()
 
@@ -1859,20 +1868,10 @@ def test_a_hidden_product_saved_or_viewed_has_no_card_on_for_you(tmp_path_factor
     d = index_copy(tmp_path_factory.mktemp("hidden") / "index")
     kept, hid = (int(i) for i in Recommender.load(d).items["id"][:2])
     Recommender.load(d).set_hidden({hid: True})
-    with served(create_app(Settings(index_dir=d)), wait_s=180) as port:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        pg, base = context.new_page(), f"http://127.0.0.1:{port}"
-        try:
-            pg.set_default_timeout(15_000)
-            pg.goto(base + "/for-you")
-            pg.evaluate(f"localStorage.setItem('fashionrec-liked', JSON.stringify([{kept}, {hid}]));"
-                        f"localStorage.setItem('fashionrec-viewed', JSON.stringify([{hid}, {kept}]))")
-            pg.goto(base + "/for-you")
-            pg.wait_for_selector("#foryou-picks .card")
-            pg.wait_for_selector("#foryou-viewed .card")
-            assert [c.get_attribute("data-id") for c in pg.locator("#foryou-saved .card").all()] == [str(kept)]
-            assert [c.get_attribute("data-id") for c in pg.locator("#foryou-viewed .card").all()] == [str(kept)]
-            assert str(hid) in pg.evaluate("localStorage.getItem('fashionrec-liked')")
-            assert not pg.locator(f"a[href$='/item/{hid}']").count()
-        finally:
-            context.close()
+    with _for_you(browser, d, f"localStorage.setItem('fashionrec-liked', JSON.stringify([{kept}, {hid}]));"
+                  f"localStorage.setItem('fashionrec-viewed', JSON.stringify([{hid}, {kept}]))") as pg:
+        pg.wait_for_selector("#foryou-viewed .card")
+        assert [c.get_attribute("data-id") for c in pg.locator("#foryou-saved .card").all()] == [str(kept)]
+        assert [c.get_attribute("data-id") for c in pg.locator("#foryou-viewed .card").all()] == [str(kept)]
+        assert str(hid) in pg.evaluate("localStorage.getItem('fashionrec-liked')")
+        assert not pg.locator(f"a[href$='/item/{hid}']").count()
