@@ -724,15 +724,19 @@ def test_a_price_in_a_search_is_left_out_and_said(client):
     page = html.unescape(client.get("/", params={"q": "under 500"}).text)
     assert "no prices, so 'under 500' was left out of the search." in page
     # A budget, however said ("sports shoes under budget" searched "sports shoes under", a shopper trial), and
-    # ratings or arrival dates ("best", "latest": 96 closest matches by meaning), are left out alike.
+    # ratings ("best": 96 closest matches by meaning), are left out alike.
     for typed, kind in (("jeans under budget", "prices"), ("low budget jeans", "prices"),
                         ("budget friendly jeans", "prices"), ("jeans on a budget", "prices"),
                         ("jeans for less than 1000", "prices"), ("best jeans", "ratings or arrival dates"),
-                        ("top rated jeans", "ratings or arrival dates"), ("latest jeans", "ratings or arrival dates"),
-                        ("new arrivals jeans", "ratings or arrival dates"),
+                        ("top rated jeans", "ratings or arrival dates"),
                         ("good quality jeans", "ratings or arrival dates")):
         page = html.unescape(client.get("/", params={"q": typed}).text)
         assert f"The catalogue has no {kind}" in page and "these are the products for 'jeans'" in page, typed
+        assert re.search(r'id="count">([\d,]+) items?<', page).group(1) == f"{jeans:,}", typed
+    # An arrival word ("latest") sorts by year where products have years (stop 74), the jeans all listed.
+    for typed in ("latest jeans", "new arrivals jeans"):
+        page = html.unescape(client.get("/", params={"q": typed}).text)
+        assert "read as a sort by year, newest first" in page and "arrival dates" not in page, typed
         assert re.search(r'id="count">([\d,]+) items?<', page).group(1) == f"{jeans:,}", typed
     assert rank_words("white top") == ("white top", []) and rank_words("new balance shoes")[1] == []
     # What is searched is said once, by the last notice that changes it (an age's named a search with "best").
@@ -3774,3 +3778,50 @@ def test_a_misspelt_search_keeps_the_words_it_left_out_and_says_so(client, typed
     assert r.status_code == 200 and urllib.parse.parse_qs(urllib.parse.urlsplit(str(r.url)).query)["q"] == [respelt]
     page = html.unescape(r.text)
     assert said in page and 'id="corrected"' in page, page[page.find('id="notices"'):][:800]
+
+
+def _years_of(rows: list[dict]) -> list[float]:
+    """Each product's year, as the answer lists them (a missing one as -inf, which sorts last newest first)."""
+    return [float(d["year"]) if d.get("year") is not None else float("-inf") for d in rows]
+
+
+def test_newest_sorts_by_year_in_the_api_and_on_the_page(client):
+    # "new arrivals" listed all 39,730 products in the catalogue's order, where each has a year, and "latest kurta"
+    # said the catalogue has no arrival dates (a shopper's trial, stop 74): sort=newest, and the words read as it.
+    rec = client.app.state.service.rec
+    assert rec.items["year"].nunique() > 2         # (the fixture's products have several years)
+    body = client.get("/api/items", params={"sort": "newest", "limit": 100}).json()
+    years = _years_of(body["items"])
+    assert body["total"] == len(rec.items) and years == sorted(years, reverse=True)
+    assert years[0] == rec.items["year"].max()
+    word = rec.items["articleType"].value_counts().index[0].lower()     # the commonest type, many years of it
+    plain = client.get("/api/search/text", params={"q": word, "k": 20}).json()["results"]
+    sorted_ = client.get("/api/search/text", params={"q": word, "k": 20, "sort": "newest"}).json()
+    years = _years_of([r["item"] for r in sorted_["results"]])
+    assert len(set(years)) > 1 and years == sorted(years, reverse=True)
+    assert "Sorted by year, newest first, as asked." in sorted_["note"]
+    # The word asks the same order, and is not "left out" as an arrival date the catalogue lacks.
+    for typed in (f"latest {word}", f"new arrivals {word}", f"newest {word}"):
+        body = client.get("/api/search/text", params={"q": typed, "k": 20}).json()
+        assert [r["id"] for r in body["results"]] == [r["id"] for r in sorted_["results"]], typed
+        assert "a sort by year, newest first" in body["note"] and "arrival dates" not in body["note"], body
+        assert body["left_out"] == []
+    assert sorted(r["id"] for r in sorted_["results"]) == sorted(r["id"] for r in plain)     # the same, ordered
+    # Alone: the catalogue's products, newest first.
+    for typed in ("new arrivals", "new in", "latest"):
+        body = client.get("/api/search/text", params={"q": typed, "k": 10}).json()
+        years = _years_of([r["item"] for r in body["results"]])
+        assert len(years) == 10 and years == sorted(years, reverse=True) and years[0] == rec.items["year"].max()
+        assert f"'{typed}' was read as a sort by year, newest first." in body["note"]
+    # The page: the sort select offers it (the catalogue has years, no prices), and the words choose it.
+    page = client.get("/", params={"q": "new arrivals"}).text
+    assert '<option value="newest" selected>' in page and "arrival dates" not in html.unescape(page)
+    assert "was read as a sort by year, newest first" in html.unescape(page)
+    page = client.get("/", params={"sort": "newest"}).text
+    assert '<option value="newest" selected>' in page and "No sort called" not in page
+    shown = [int(i) for i in re.findall(r'href="/item/(\d+)', page)]
+    years = [float(rec.item(i)["year"]) for i in dict.fromkeys(shown)]
+    assert len(years) > 5 and years == sorted(years, reverse=True)
+    # A catalogue without prices still refuses a sort by price, saying why.
+    r = client.get("/api/items", params={"sort": "price"})
+    assert r.status_code == 422 and "price" in r.json()["detail"]

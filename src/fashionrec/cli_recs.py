@@ -1172,8 +1172,9 @@ def recommend_text(
         "in Python's search_text without min_similarity)."),
     sort: str | None = typer.Option(None, "--sort", help="Where the shop's catalogue has prices: 'price' cheapest "
                                     "first, '-price' dearest first, of the products the search finds (as "
-                                    "/api/search/text's sort); default: the search's own order, or the one a word "
-                                    "of the query asks ('cheapest', 'most expensive', 'cheap', 'premium')."),
+                                    "/api/search/text's sort); where products have years, 'newest' the latest "
+                                    "year first; default: the search's own order, or the one a word of the query "
+                                    "asks ('cheapest', 'most expensive', 'cheap', 'premium', 'latest')."),
     include_sold_out: bool = SoldOutOpt,
 ) -> None:
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
@@ -1342,6 +1343,9 @@ def _text_caption(order: tuple[str, bool, list[str]] | None) -> str:
     if not order:
         return ranked
     sort, strict, _ = order
+    if sort == "newest":
+        return ("ordered by year, newest first (a product without a year last), of the products that match the "
+                "query (reason); the score is their text similarity")
     if strict:
         return (f"ordered by price, {'cheapest' if sort == 'price' else 'dearest'} first (a product without a price "
                 "last), of the products that match the query (reason); the score is their text similarity")

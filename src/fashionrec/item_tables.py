@@ -242,7 +242,7 @@ def cut_short_rows(items: pd.DataFrame) -> str:
 # ones with them, each item's answer, the columns') are not among them; the columns' are kept but for the level's.
 STOCK_FREE_TABLES = ("_vocab", "_types_present", "_word_search", "_values", "_codes", "_children", "_look_category",
                      "_rule_type", "_look_usage", "_name_codes", "_free", "_aside_base", "_aside_shown_ids", "_prices",
-                     "_price_scale", "_id_order", "_photo_group", "_colourway_key", "_value_codes")
+                     "_years", "_price_scale", "_id_order", "_photo_group", "_colourway_key", "_value_codes")
 
 
 class ItemTables:
@@ -817,6 +817,17 @@ class ItemTables:
             values = price_values(self.items[PRICE])
             return (values if np.isfinite(values).any() else None,)
         return self._once("_prices", build)[0]
+
+    def years(self) -> np.ndarray | None:
+        """(n,) float64: each row's year, NaN where it has none; None where no product has one (a shop's catalogue
+        without a year column). What "newest" and "new arrivals" sort by (stop 74): the catalogue has no arrival
+        dates, and the year a product is filed under is the nearest it says."""
+        def build() -> tuple:
+            if "year" not in self.items:
+                return (None,)
+            values = pd.to_numeric(self.items["year"], errors="coerce").to_numpy(np.float64)
+            return (values if np.isfinite(values).any() else None,)
+        return self._once("_years", build)[0]
 
     def price_scale(self) -> float | None:
         """The median of every product's price, None where none has one: the scale a query's "1.299" is read on

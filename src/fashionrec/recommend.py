@@ -1251,6 +1251,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
         self._left_out: np.ndarray | None = None       # ItemTables.hidden_sold_out()'s, sold-out products not asked for
         self._prices: tuple | None = None       # ItemTables.prices()'s, in a tuple (it may be None)
         self._price_scale: tuple | None = None  # ItemTables.price_scale()'s, in a tuple (it may be None)
+        self._years: tuple | None = None        # ItemTables.years()'s, in a tuple (it may be None)
         self._columns: dict[str, np.ndarray] | None = None   # _column()'s
         self._id_order: tuple[np.ndarray, np.ndarray] | None = None     # _rows()'s: sorted ids, their rows
         self._photo_group: np.ndarray | None = None    # _photo_groups()'s

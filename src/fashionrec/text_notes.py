@@ -11,14 +11,14 @@ import numpy as np
 from fashionrec.filed_elsewhere import filed_notes
 from fashionrec.item_tables import PRICE_FILTER, price_of
 from fashionrec.results import Rec, in_list_order
-from fashionrec.text_search import absent_said, ages_said, people_named, people_said, price_order_key
+from fashionrec.text_search import NEWEST, absent_said, ages_said, people_named, people_said, sort_key
 from fashionrec.vocabulary import (
     KIDS_NAME,
     SURELY_PRICE,
+    arrival_order,
     genders_named,
     lacking,
     price_order,
-    price_order_said,
     price_range,
     price_range_said,
     price_read_said,
@@ -27,6 +27,7 @@ from fashionrec.vocabulary import (
     rank_words,
     tidied,
     without_price_or_size,
+    words_order_said,
 )
 
 # Where a catalogue has prices and a price word gives no bound ("cheap", "around 1000"): what does.
@@ -60,9 +61,10 @@ def text_order(rec, unaged: str, dropped: list[str], sort: str | None = None) ->
     if sort:
         rec.browse(limit=0, sort=sort)      # refused, saying why, as /api/items refuses it
         return sort, True, []
-    if rec.prices() is None:
-        return None
-    return price_order([p for p in dropped if p in price_words(unaged)[1]])
+    priced = price_order([p for p in dropped if p in price_words(unaged)[1]]) if rec.prices() is not None else None
+    # "new arrivals", "latest kurta": newest first where products have years (stop 74); a price's order first.
+    return priced or (arrival_order([p for p in dropped if p in rank_words(unaged)[1]])
+                      if rec.years() is not None else None)
 
 
 def ordered_search(rec, query: str, filters: dict | None, k: int, cut: float | None,
@@ -73,16 +75,23 @@ def ordered_search(rec, query: str, filters: dict | None, k: int, cut: float | N
     if not order:
         return rec.search_text(query, k=k, filters=filters or None, min_similarity=cut), None
     pool = rec.search_text(query, k=max(k, SORT_POOL), filters=filters or None, min_similarity=cut)
-    key, median = price_order_key(np.array([price_of(r.item) for r in pool], np.float64), *order[:2])
+    key, median = sort_key(np.array([price_of(r.item) for r in pool], np.float64), _years_of(pool), *order[:2])
     recs = in_list_order([pool[i] for i in np.argsort(key, kind="stable")[:k]])     # (by price: scores capped again)
     return recs, order_said(rec, order, median, len(pool))
+
+
+def _years_of(recs: list) -> np.ndarray:
+    """(len(recs),) float64: each result's year, NaN where it has none."""
+    years = [r.item.get("year") for r in recs]
+    return np.array([float(y) if isinstance(y, (int, float, np.number)) and y == y else np.nan for y in years])
 
 
 def order_said(rec, order: tuple[str, bool, list[str]], median: float | None, listed: int) -> str:
     """The note's sentence for the order of a search's results (:func:`text_order`): the words read as it, or the
     sort asked for; and where the search found :data:`SORT_POOL`, that they are the best as many, ordered."""
     sort, strict, used = order
-    said = (price_order_said(order, median, rec.currency()) if used
+    said = (words_order_said(order, median, rec.currency()) if used
+            else "Sorted by year, newest first, as asked." if sort == NEWEST
             else f"Sorted by price, {'cheapest' if sort == 'price' else 'dearest'} first, as asked.")
     if listed >= SORT_POOL:
         said += f" (Of the search's {SORT_POOL:,} best matches.)"
@@ -193,9 +202,34 @@ def searched_words(rec, unaged: str, filters: dict | None) -> tuple[str, list[st
         if rec.browse(filters or None, tidied(kept), limit=0)[0]:
             query, dropped = tidied(kept), [p for p in dropped if p not in named]
     rest, ranked = rank_words(query)
-    if ranked and rest.strip() and not rec.browse(filters or None, query, limit=0)[0]:
+    # An arrival word orders by year where products have one (stop 74), whether or not a name has it.
+    arriving = (arrival_order(ranked) or (None, None, []))[2] if rec.years() is not None else []
+    if ranked and rest.strip() and (arriving or not rec.browse(filters or None, query, limit=0)[0]):
         return rest, dropped + ranked
     return query, dropped
+
+
+def arrivals_alone(rec, unaged: str, filters: dict | None, k: int) -> tuple[list, list[str], str] | None:
+    """A text search whose words ask for the newest and nothing else ("new arrivals", "latest", "new in"), where
+    ``rec``'s products have years: (k products under ``filters``, the latest year first, as
+    :class:`~fashionrec.results.Rec` with score 0; the words left out; the note), as "cheapest" alone is answered
+    (:func:`price_alone`). None for any other query. "new arrivals" was searched by meaning and matched nothing in
+    the API, and listed all 39,730 products in the catalogue's order on the page (stop 74, a shopper's trial)."""
+    rest, ranked = rank_words(unaged)
+    order = arrival_order(ranked) if rec.years() is not None and not rest.strip(" .,!?;:") else None
+    if not order:
+        return None
+    total, items = rec.browse(filters or None, None, limit=k, sort=NEWEST)
+    recs = [Rec(id=int(d["id"]), score=0.0, reason=f"from {d['year']}" if d.get("year") is not None else "no year",
+                item=d) for d in items]
+    unread = [p for p in ranked if p not in order[2]]
+    note = [words_order_said(order)]
+    if unread:
+        note.append(f"The catalogue has no ratings, so {' and '.join(map(repr, unread))} "
+                    f"{'was' if len(unread) == 1 else 'were'} left out.")
+    note.append(f"Nothing but the newest was asked, so these are the catalogue's products in that order, "
+                f"{len(recs):,} of {total:,}." if total else "No product is chosen by the filters.")
+    return recs, unread, " ".join(note)
 
 
 def people_listed(rec, query: str, filters: dict | None) -> str | None:
@@ -271,8 +305,8 @@ def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list
     said = [ages_said(aged, kids) + "."] if aged else []
     if dropped:
         priced = [p for p in dropped if p in price_words(unaged)[1]]
-        ranked = [p for p in dropped if p not in priced and p in rank_words(unaged)[1]]
-        sized = [p for p in dropped if p not in priced and p not in ranked]
+        ranked = [p for p in dropped if p not in priced and p in rank_words(unaged)[1] and p not in ordered[0]]
+        sized = [p for p in dropped if p not in priced and p not in ranked and p not in ordered[0]]
         if rec.prices() is not None and priced:
             # A shop's prices (stop 64): "under 500" a filter, said; a price word that bounds none, said left out.
             bounds = (filters or {}).get(PRICE_FILTER)

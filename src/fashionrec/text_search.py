@@ -89,8 +89,22 @@ from fashionrec.word_search import RARE_SPELLING, STOP_WORDS, WordSearch, fold, 
 # attribute is noise. Measured on the shipped index (docs/service.md): 13 of 17 nonsense queries ("asdfgh", "pizza",
 # "mortgage rates") have no product above it; every one of 15 shopper descriptions ("beach holiday",
 # "something for a summer wedding") keeps 20 or more.
-# The orders browse lists in besides its own (stop 64): cheapest first, dearest first, where products have prices.
-SORTS = ("price", "-price")
+# The orders browse lists in besides its own (stop 64): cheapest first, dearest first, where products have prices;
+# newest first, by the year each product is filed under (stop 74: "new arrivals" listed all 39,730 in the
+# catalogue's order, though every product has a year).
+PRICE_SORTS = ("price", "-price")
+NEWEST = "newest"
+SORTS = (*PRICE_SORTS, NEWEST)
+
+
+def sort_key(prices: np.ndarray | None, years: np.ndarray | None, sort: str,
+             strict: bool = True) -> tuple[np.ndarray, float | None]:
+    """((n,) keys a stable argsort orders the products by for ``sort``, the median price they were split at or
+    None): "newest" the latest ``years`` (float64, NaN for none) first, no year last; else :func:`price_order_key`
+    of ``prices``."""
+    if sort == NEWEST:
+        return np.where(np.isfinite(years), -years, np.inf), None
+    return price_order_key(prices, sort, strict)
 
 
 def price_order_key(prices: np.ndarray, sort: str, strict: bool = True) -> tuple[np.ndarray, float | None]:
@@ -924,7 +938,8 @@ class TextSearch:
         without a type has its types take turns ("levi's": a T-shirt, a vest, a shirt, a brief, ...).
 
         ``sort``: "price" lists them cheapest first, "-price" dearest first, where the catalogue has prices (a
-        shop's, stop 64); the order above breaks ties, and products without a price come last. ``strict`` False
+        shop's, stop 64); "newest" the latest year first (stop 74); the order above breaks ties, and products
+        without a price (or year) come last. ``strict`` False
         makes it a soft preference ("cheap", "premium", stop 65): the matches priced at or below their median
         (:func:`price_order_key`) first for "price", above it first for "-price", each half in the order above.
         """
@@ -1003,7 +1018,10 @@ class TextSearch:
             rows = _copies_last(rows, self._photo_groups(), ranks >> _TIER_BIT if words else None)
         if sort and limit and len(rows) > 1:
             # Stable, so the order above breaks ties; no price sorts after every price either way.
-            rows = rows[np.argsort(price_order_key(self.prices()[rows], sort, strict)[0], kind="stable")]
+            prices, years = self.prices(), self.years()
+            key = sort_key(None if prices is None else prices[rows], None if years is None else years[rows], sort,
+                           strict)[0]
+            rows = rows[np.argsort(key, kind="stable")]
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
 
     def _meaning_of(self, query: str, which: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -1028,8 +1046,13 @@ class TextSearch:
         if sort is None:
             return
         if sort not in SORTS:
-            raise BadInputError(f"sort must be {' or '.join(map(repr, SORTS))} (cheapest or dearest first), or left "
-                                f"out for the search's own order, not {sort!r}")
+            raise BadInputError(f"sort must be {' or '.join(map(repr, SORTS))} (cheapest or dearest first, or the "
+                                f"latest year first), or left out for the search's own order, not {sort!r}")
+        if sort == NEWEST:
+            if self.years() is None:
+                raise BadInputError("no product in this catalogue has a year, so it cannot be sorted newest first: "
+                                    "leave sort out")
+            return
         if self.prices() is None:
             raise self.no_prices("sorted", "leave sort out")
 

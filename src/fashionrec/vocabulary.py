@@ -456,7 +456,7 @@ SURELY_PRICE = re.compile(rf"[₹$€£]|\b(?:rs|inr|usd|eur|rupees|dollars|euro
 RANK_WORDS = re.compile(
     r"\b(?:(?:the\s+)?(?:very\s+)?best(?:[\s-]+(?:sell(?:ing|ers?)|rated|quality))?|bestsell(?:ing|ers?)"
     r"|top[\s-]+(?:rated|selling|sellers?|brands?|quality)|highly[\s-]+rated|most[\s-]+(?:popular|loved|liked)"
-    r"|popular|trending|in[\s-]+trend|latest|newest|new[\s-]+(?:arrivals?|collections?|launch(?:es)?)"
+    r"|popular|trending|in[\s-]+trend|latest|newest|new[\s-]+(?:arrivals?|collections?|launch(?:es)?)|^new[\s-]+in"
     r"|(?:good|high|premium|great|nice)[\s-]+quality)\b", re.IGNORECASE)
 # A number alone ("jeans 999") is a price only where the search finds nothing with it (a model number,
 # "levis 501", finds its products): the catalogue page tries without it then.
@@ -817,6 +817,30 @@ def price_order(said: list[str]) -> tuple[str, bool, list[str]] | None:
     if not read or len({sort for _, sort, _ in read}) > 1:
         return None
     return read[0][1], any(strict for _, _, strict in read), [phrase for phrase, _, _ in read]
+
+
+# Arrival words, read as a sort by year, newest first, where products have years (stop 74): "new arrivals" listed
+# every product in the catalogue's order and "latest kurta" said "the catalogue has no ... arrival dates".
+ARRIVAL_WORDS = re.compile(r"(?:the\s+)?(?:latest|newest|new[\s-]+(?:arrivals?|collections?|launch(?:es)?|in))",
+                           re.IGNORECASE)
+
+
+def arrival_order(said: list[str]) -> tuple[str, bool, list[str]] | None:
+    """("newest", True, the words read so) for the arrival words among ``said`` (:func:`rank_words`' parts: "latest",
+    "new arrivals", "new in"), as :func:`price_order` gives a price's; None where there is none.
+    ``arrival_order(["latest"])`` is ("newest", True, ["latest"])."""
+    used = [p for p in said if ARRIVAL_WORDS.fullmatch(" ".join(p.split()))]
+    return ("newest", True, used) if used else None
+
+
+def words_order_said(order: tuple[str, bool, list[str]], median: float | None = None, currency: str = "") -> str:
+    """The note's sentence for the words read as an order: a price's (:func:`price_order_said`), or the arrival
+    words' "'latest' was read as a sort by year, newest first.", as "cheapest" is said."""
+    sort, _, used = order
+    if sort != "newest":
+        return price_order_said(order, median, currency)
+    words = f"{' and '.join(map(repr, used))} {'was' if len(used) == 1 else 'were'}"
+    return f"{words} read as a sort by year, newest first."
 
 
 def price_order_said(order: tuple[str, bool, list[str]], median: float | None = None, currency: str = "") -> str:

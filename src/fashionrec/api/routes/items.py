@@ -63,9 +63,10 @@ def browse_items(
                                      "products); not with filters, q or paging.")] = None,
     skip_unknown: Annotated[bool, Query(description="With ids: leave out ids the catalogue does not have "
                                         "(listed in 'unknown') instead of answering 404.")] = False,
-    sort: Annotated[Literal["price", "-price"] | None, Query(
+    sort: Annotated[Literal["price", "-price", "newest"] | None, Query(
         description="Where the shop's catalogue has prices: 'price' cheapest first, '-price' dearest first "
-        "(products without a price last); left out, the search's own order.")] = None,
+        "(products without a price last); where products have years, 'newest' the latest year first; left out, "
+        "the search's own order.")] = None,
     min_price: Annotated[float | None, Query(ge=0, allow_inf_nan=False, description="Where the catalogue has "
                                              "prices: only products priced this or more.")] = None,
     max_price: Annotated[float | None, Query(ge=0, allow_inf_nan=False, description="Where the catalogue has "

@@ -45,6 +45,7 @@ from fashionrec.results import PRODUCT_PAGE
 from fashionrec.stock import showing_sold_out, sold_out_shown
 from fashionrec.text_notes import people_listed, price_missed_said, unread_said
 from fashionrec.text_search import (
+    NEWEST,
     RELEVANT_TEXT_SIMILARITY,
     SORTS,
     absent_said,
@@ -53,6 +54,7 @@ from fashionrec.text_search import (
     people_said,
     price_order_key,
     read_ages,
+    sort_key,
 )
 from fashionrec.vocabulary import (
     BARE_NUMBER,
@@ -60,10 +62,10 @@ from fashionrec.vocabulary import (
     SURELY_PRICE,
     USAGE_WORDS,
     amount,
+    arrival_order,
     lacking,
     norm,
     price_order,
-    price_order_said,
     price_overlap,
     price_range,
     price_read_said,
@@ -73,6 +75,7 @@ from fashionrec.vocabulary import (
     said_types,
     size_words,
     tidied,
+    words_order_said,
 )
 from fashionrec.word_search import RARE_SPELLING, search_words
 
@@ -199,7 +202,8 @@ def catalogue_page(
                                           "for (the page's form sends it, empty where there was none)")] = None,
     # Where the shop's catalogue has prices (stop 64). Text, not numbers: a bad one is said and ignored, as a
     # filter value the catalogue lacks is, not an error page.
-    sort: Annotated[str, Query(max_length=20, description="'price' cheapest first, '-price' dearest first")] = "",
+    sort: Annotated[str, Query(max_length=20, description="'price' cheapest first, '-price' dearest first, "
+                               "'newest' the latest year first")] = "",
     min_price: Annotated[str, Query(max_length=20, description="Only products priced this or more")] = "",
     max_price: Annotated[str, Query(max_length=20, description="Only products priced this or less")] = "",
     boxed_by: Annotated[str, Query(alias="worded", max_length=MAX_QUERY, description="The price words of the search "
@@ -257,6 +261,14 @@ def catalogue_page(
     unpriced, priced = price_words(query)
     unpriced, sized = size_words(unpriced)
     unpriced, ranked = rank_words(unpriced)
+    # "new arrivals", "latest kurta": a sort by year, newest first, where products have years (stop 74), whether or
+    # not a name has the words; not "the catalogue has no ... arrival dates" and every product in its own order.
+    with service.reading():
+        has_years = service.rec.years() is not None
+    arriving = arrival_order(ranked) if has_years else None
+    if arriving:
+        ranked = [p for p in ranked if p not in arriving[2]]
+        query = unpriced if not (priced or sized or ranked) else query
     numbers = BARE_NUMBER.findall(unpriced)
     if priced or sized or ranked or numbers:
         unnumbered = " ".join(BARE_NUMBER.sub(" ", unpriced).split())
@@ -302,12 +314,14 @@ def catalogue_page(
             sort, min_price, max_price = unboxed
         else:
             carried = boxed_by
-    sort_by, bounded, said = _price_choices(has_prices, sort, min_price, max_price, currency, scale)
+    sort_by, bounded, said = _price_choices(has_prices, sort, min_price, max_price, currency, scale, has_years)
     # The order listed: the sort chosen, or the one a word asks ("cheapest"; the links carry it as the sort, since
     # they search the words without it); a sort, or the cheaper or dearer half first ("cheap"); the words that
     # asked for it.
     order_by, strict, worded = sort_by, True, None
     notices.extend(said)
+    if arriving and not sort_by:
+        order_by, worded = NEWEST, arriving
     if priced:
         bounds, used = price_range(priced, scale) if has_prices else (None, [])
         if bounds:
@@ -315,7 +329,7 @@ def catalogue_page(
             notices.append(price_read_said(bounds, used, service.rec.currency(), scale))
         unread = [p for p in priced if p not in used]
         # "cheapest", "premium": the order of the products (stop 65), as the API's; the sort chosen goes first.
-        order = price_order(unread) if has_prices and not sort_by else None
+        order = price_order(unread) if has_prices and not sort_by and not arriving else None
         if order:
             unread = [p for p in unread if p not in order[2]]
             order_by, strict, worded = order[0], order[1], order
@@ -622,7 +636,7 @@ def catalogue_page(
             median = None if strict else (
                 price_order_key(np.array([price_of(d) for d in found], np.float64), "price", False)[1]
                 if found_closest else service.rec.price_median(with_price(), query))
-            notices.append(price_order_said(worded, median, service.rec.currency()))
+            notices.append(words_order_said(worded, median, service.rec.currency()))
     these = "this is the closest match" if total == 1 else f"these are the {total} closest matches"
     absent, kind_lacking, together = None, None, None
     if found_closest and not closest:
@@ -762,7 +776,7 @@ def catalogue_page(
         "count_cap": CLOSEST_MAX if found_closest or filled else None,
         "chosen": chosen, "q": query, "notices": notices, "max_query": MAX_QUERY,
         # The sort and the price boxes, shown only where the catalogue has prices (stop 64).
-        "has_prices": has_prices, "sort": in_order or "", "worded": from_words,
+        "has_prices": has_prices, "has_years": has_years, "sort": in_order or "", "worded": from_words,
         "min_price": _price_params(None, in_force).get("min_price", ""),
         "max_price": _price_params(None, in_force).get("max_price", ""),
         "few_url": few_url, "closest": query if closest else "", "suggestion": suggestion,
@@ -780,7 +794,7 @@ def catalogue_page(
 
 
 def _price_choices(has_prices: bool, sort: str, min_price: str, max_price: str, currency: str = "",
-                   scale: float | None = None) -> tuple[str | None, tuple | None, list[str]]:
+                   scale: float | None = None, has_years: bool = False) -> tuple[str | None, tuple | None, list[str]]:
     """(the sort to list by or None, the price boxes' (lowest, highest) or None, notices) from the page's
     ``sort``, ``min_price`` and ``max_price``: a value the page cannot use is said and left out, as a filter value
     the catalogue lacks is; a catalogue without prices shows neither control, and says so of an address that
@@ -789,12 +803,17 @@ def _price_choices(has_prices: bool, sort: str, min_price: str, max_price: str, 
     notices = []
     sort = sort.strip()
     given = {name: v.strip() for name, v in (("min_price", min_price), ("max_price", max_price)) if v.strip()}
+    if sort == NEWEST and has_years and not has_prices:
+        # Newest first by year where products have years (stop 74), with or without prices.
+        if given:
+            notices.append("This catalogue has no prices, so the price range in the address was left out.")
+        return sort, None, notices
     if not has_prices:
         if sort or given:
             notices.append("This catalogue has no prices, so the sort by price and the price range in the address "
                            "were left out.")
         return None, None, notices
-    if sort and sort not in SORTS:
+    if sort and (sort not in SORTS or sort == NEWEST and not has_years):
         notices.append(f"No sort called {sort!r}; the products are in the search's own order.")
         sort = ""
     bounds: list[float | None] = [None, None]
@@ -820,7 +839,7 @@ def _unworded(worded: str, sort: str, min_price: str, max_price: str, scale: flo
     priced = price_words(worded)[1]
     bounds, used = price_range(priced, scale)
     low, high = _price_params(None, bounds).get("min_price", ""), _price_params(None, bounds).get("max_price", "")
-    order = price_order([p for p in priced if p not in used])
+    order = price_order([p for p in priced if p not in used]) or arrival_order(rank_words(worded)[1])
     same = (low or high) and min_price.strip() == low and max_price.strip() == high
     return ("" if order and order[1] and sort.strip() == order[0] else sort,
             "" if same else min_price, "" if same else max_price)
@@ -853,12 +872,13 @@ def _price_params(sort: str | None, bounded: tuple | None) -> dict:
 
 def _by_price(items: list[dict], sort: str | None, strict: bool = True) -> list[dict]:
     """``items`` cheapest (``sort`` "price") or dearest ("-price") first, those without a price last, ties in
-    their order; as they are for no sort. ``strict`` False: the cheaper or the dearer half first, as a word such as
-    "cheap" asks (:func:`~fashionrec.text_search.price_order_key`). The page's closest matches by meaning, which
-    browse does not list."""
+    their order; the latest year first for "newest"; as they are for no sort. ``strict`` False: the cheaper or
+    the dearer half first, as a word such as "cheap" asks (:func:`~fashionrec.text_search.price_order_key`). The
+    page's closest matches by meaning, which browse does not list."""
     if not sort:
         return items
-    key = price_order_key(np.array([price_of(d) for d in items], np.float64), sort, strict)[0]
+    years = np.array([float(d["year"]) if d.get("year") is not None else np.nan for d in items], np.float64)
+    key = sort_key(np.array([price_of(d) for d in items], np.float64), years, sort, strict)[0]
     return [items[i] for i in np.argsort(key, kind="stable")]
 
 

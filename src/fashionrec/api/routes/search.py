@@ -23,7 +23,15 @@ from fashionrec.api.revalidation import answering
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_look, to_predictions, to_rec
 from fashionrec.catalog import is_greyscale
 from fashionrec.pairing import pairing_said, read_search
-from fashionrec.text_notes import ordered_search, price_alone, price_filter, search_said, searched_words, text_order
+from fashionrec.text_notes import (
+    arrivals_alone,
+    ordered_search,
+    price_alone,
+    price_filter,
+    search_said,
+    searched_words,
+    text_order,
+)
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, read_ages
 from fashionrec.vocabulary import price_range
 
@@ -61,11 +69,12 @@ def search_by_text(
         "or season and are less similar to the query than this (as the web UI and the CLI do); -1: k results "
         "whatever the query, the type and wearer it names ranking first")] = RELEVANT_TEXT_SIMILARITY,
     # As /api/items and the catalogue page sort (stop 65): the search's matches, then ordered by price.
-    sort: Annotated[Literal["price", "-price"] | None, Query(
+    sort: Annotated[Literal["price", "-price", "newest"] | None, Query(
         description="Where the shop's catalogue has prices: 'price' cheapest first, '-price' dearest first, of the "
-        "products the search finds (up to its 200 best; products without a price last); left out, the search's "
-        "own order, or the order a word of q asks ('cheapest', 'most expensive'; 'cheap' and 'premium' the "
-        "cheaper or dearer half first).")] = None,
+        "products the search finds (up to its 200 best; products without a price last); where products have "
+        "years, 'newest' the latest year first; left out, the search's own order, or the order a word of q asks "
+        "('cheapest', 'most expensive', 'latest', 'new arrivals'; 'cheap' and 'premium' the cheaper or dearer "
+        "half first).")] = None,
     include_sold_out: IncludeSoldOut = False,
 ) -> RecList:
     """Items matching a text query."""
@@ -83,6 +92,11 @@ def search_by_text(
             recs, unread, price, note = alone
             return RecList(results=[to_rec(r, root) for r in recs], left_out=unread, note=note,
                            price=list(price) if price else None)
+        # "new arrivals" alone: the newest products (stop 74), as "cheapest" alone lists the cheapest.
+        newest = None if aged or sort else arrivals_alone(service.rec, unaged, filters, k)
+        if newest:
+            recs, unread, note = newest
+            return RecList(results=[to_rec(r, root) for r in recs], left_out=unread, note=note)
         # Prices, sizes and a rating word no name has with the rest, as the page leaves them out.
         query, dropped = searched_words(service.rec, unaged, filters)
         # "shoes to go with a red dress": the dress's wearer and colour, as the catalogue page reads it after the
