@@ -560,7 +560,10 @@ def test_an_index_without_prices_answers_as_before(fixture_dir, tmp_path):
         assert body["left_out"] == ["around 1000"] and body["price"] is None
         assert "The catalogue has no prices, so 'around 1000' was left out of the search." in body["note"]
         page = client.get("/", params={"q": "shirts"}).text
-        assert 'name="sort"' not in page and "Price: low to high" not in page
+        # No sort by price nor price boxes; the sort offers newest first alone, the products having years (stop 74).
+        assert "Price: low to high" not in page and 'name="min_price"' not in page
+        assert re.findall(r'<option value="([^"]+)"', re.search(r'<select name="sort".*?</select>', page, re.S)
+                          .group(0)) == ["newest"]
         r = client.get("/api/items", params={"sort": "price"})
         assert r.status_code == 422 and "no prices" in r.json()["detail"]
         r = client.get("/api/items", params={"max_price": 500})

@@ -203,7 +203,7 @@ def searched_words(rec, unaged: str, filters: dict | None) -> tuple[str, list[st
             query, dropped = tidied(kept), [p for p in dropped if p not in named]
     rest, ranked = rank_words(query)
     # An arrival word orders by year where products have one (stop 74), whether or not a name has it.
-    arriving = (arrival_order(ranked) or (None, None, []))[2] if rec.years() is not None else []
+    arriving = (arrival_order(ranked) or (None, None, []))[2] if ranked and rec.years() is not None else []
     if ranked and rest.strip() and (arriving or not rec.browse(filters or None, query, limit=0)[0]):
         return rest, dropped + ranked
     return query, dropped

@@ -637,6 +637,11 @@ def catalogue_page(
                 price_order_key(np.array([price_of(d) for d in found], np.float64), "price", False)[1]
                 if found_closest else service.rec.price_median(with_price(), query))
             notices.append(words_order_said(worded, median, service.rec.currency()))
+    # A search for a child offers no grown-up's gender: "kids raincoat" offered Gender: Men and Women "(up to 96)",
+    # the children's products the catalogue files so (Palm Tree Kids Boys ... filed Men), which read as men's and
+    # women's products (a shopper's trial, stop 74). They are still listed under "any".
+    with service.reading():
+        unoffered = _grown_ups_unasked(service.rec.parse_query(query).get("gender", []) if query else [])
     these = "this is the closest match" if total == 1 else f"these are the {total} closest matches"
     absent, kind_lacking, together = None, None, None
     if found_closest and not closest:
@@ -769,8 +774,8 @@ def catalogue_page(
         # A value no item would have given the other choices is left out (the chosen one always stays).
         # A filter no product has a value for (a catalogue without that column) is no select of "any" alone.
         "filters": {k: [(v, facets[k].get(v, 0)) for v in service.filter_values.get(k, [])
-                        if facets[k].get(v, 0) or chosen.get(k) == v] for k in FILTER_KEYS
-                    if service.filter_values.get(k) or chosen.get(k)},
+                        if facets[k].get(v, 0) and (k != "gender" or v not in unoffered) or chosen.get(k) == v]
+                    for k in FILTER_KEYS if service.filter_values.get(k) or chosen.get(k)},
         # A count of closest matches is at most CLOSEST_MAX, said "up to": "school uniform" read Boys (96), Girls
         # (96), Men (96) beside "96 closest matches", as if hundreds were listed (stop 70's shopper).
         "count_cap": CLOSEST_MAX if found_closest or filled else None,
@@ -868,6 +873,12 @@ def _price_params(sort: str | None, bounded: tuple | None) -> dict:
     return {**({"sort": sort} if sort else {}),
             **({"min_price": price_said(low, decimals=3).replace(",", "")} if low is not None else {}),
             **({"max_price": price_said(high, decimals=3).replace(",", "")} if high is not None else {})}
+
+
+def _grown_ups_unasked(asked: list[str]) -> set[str]:
+    """The grown-ups' genders a search's filter leaves out where its words ask for children only (``asked``, the
+    genders :meth:`parse_query` reads: "kids" is Boys, Girls and Unisex): Men and Women; none otherwise."""
+    return {"Men", "Women"} if {"Boys", "Girls"} & set(asked) and not {"Men", "Women"} & set(asked) else set()
 
 
 def _by_price(items: list[dict], sort: str | None, strict: bool = True) -> list[dict]:
