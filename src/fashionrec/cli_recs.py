@@ -1183,6 +1183,7 @@ def recommend_text(
     from fashionrec.pairing import pairing_said, read_search
     from fashionrec.text_notes import (
         PRICE_HINT,
+        arrivals_alone,
         ordered_search,
         price_alone,
         price_filter,
@@ -1205,8 +1206,16 @@ def recommend_text(
         rec = _load(index, model, backend=backend, uri=uri, token=token)
         # A price and nothing else ("under 500"): products so priced, as /api/search/text and the page list them.
         alone = None if aged else price_alone(rec, unaged, wanted, k, sort)
+        # "new arrivals" alone: the newest products (stop 74), as /api/search/text lists them.
+        newest = None if aged or sort or alone else arrivals_alone(rec, unaged, wanted, k)
     except FashionrecError as e:
         fail(str(e))
+    if newest:
+        recs, unread, said = newest
+        if not as_json:
+            console.print(said, highlight=False)
+        _show(recs, as_json, f"text: {query}", answer=api_answer(recs, left_out=unread, note=said) if as_json else None)
+        return
     if alone:
         recs, unread, price, said = alone
         if not as_json:
