@@ -1348,11 +1348,22 @@ def _photo_scores(rec, photo, exclude: int, **kw) -> dict[int, float]:
     return {r.id: r.raw_score for r in rec.similar_to_image(photo, exclude_ids={exclude}, **kw)[1]}
 
 
+def _lost_by_wearer(rec, monkeypatch, photo, exclude: int) -> list[tuple[str, float]]:
+    """Per product among the photo's 150 results: its gender, and what the photo's wearer took off its score
+    (:data:`fashionrec.photo_wearer.PHOTO_WRONG_WEARER` set to 0 for the score without it)."""
+    import fashionrec.photo_wearer as photo_wearer
+
+    after = _photo_scores(rec, photo, exclude, k=150)
+    monkeypatch.setattr(photo_wearer, "PHOTO_WRONG_WEARER", 0.0)
+    before = _photo_scores(rec, photo, exclude, k=150)
+    lost = [(rec.item(j)["gender"], before[j] - after[j]) for j in after.keys() & before.keys()]
+    assert {"Men", "Women", "Unisex"} <= {g for g, _ in lost}
+    return lost
+
+
 def test_photo_search_lists_the_other_sex_after_where_the_tagger_is_sure(rec, monkeypatch):
     # A men's track pants' photo (the tagger: Men 0.92) listed a women's track pant first, where the gender weighed
     # 0.1 alone (a trial, stop 66); a catalogue product's similar items keep to its wearer.
-    import fashionrec.recommend as recommend
-
     i = _some_id(rec, articleType="Track Pants", gender="Women")       # its own product left out: a new photo
     photo = Image.open(rec.image_path(i))
     _tagger_reads_gender(rec, monkeypatch, "Men", 0.97)
@@ -1361,26 +1372,41 @@ def test_photo_search_lists_the_other_sex_after_where_the_tagger_is_sure(rec, mo
     women = [r.item["gender"] in ("Women", "Girls") for r in recs]
     assert women == sorted(women), [r.item["gender"] for r in recs]
     # Each women's product loses PHOTO_WRONG_WEARER; the men's and the unisex ones nothing.
-    after = _photo_scores(rec, photo, i, k=150)
-    monkeypatch.setattr(recommend, "PHOTO_WRONG_WEARER", 0.0)
-    before = _photo_scores(rec, photo, i, k=150)
-    both = after.keys() & before.keys()
-    genders = {j: rec.item(j)["gender"] for j in both}
-    assert {"Men", "Women", "Unisex"} <= set(genders.values())
-    for j in both:
-        lost = 0.5 if genders[j] in ("Women", "Girls") else 0.0
-        assert after[j] == pytest.approx(before[j] - lost, abs=1e-5), genders[j]
+    for gender, lost in _lost_by_wearer(rec, monkeypatch, photo, i):
+        assert lost == pytest.approx(0.5 if gender in ("Women", "Girls") else 0.0, abs=1e-5), gender
 
 
-def test_photo_search_weighs_the_wearer_as_before_where_the_tagger_is_unsure_or_a_gender_is_chosen(
-        rec, monkeypatch):
-    import fashionrec.recommend as recommend
+def test_photo_search_weighs_the_other_sex_by_how_sure_the_tagger_is(rec, monkeypatch):
+    # Men's jeans cut out onto a bedspread read "Men 61%" and listed "ADIDAS Women Blue Track Pants" first (stop 74,
+    # a shopper's trial): under the sure step (0.8) a reading weighed nothing. Now the other sex's products lose a
+    # share of PHOTO_WRONG_WEARER that grows with the sex's probability (Men + Boys) from UNSURE to SURE.
+    import fashionrec.photo_wearer as photo_wearer
 
     i = _some_id(rec, articleType="Track Pants", gender="Women")
     photo = Image.open(rec.image_path(i))
-    off = lambda: monkeypatch.setattr(recommend, "PHOTO_WRONG_WEARER", 0.0)  # noqa: E731
-    # Unsure (Men 0.6): the gender's weight alone, as before.
     _tagger_reads_gender(rec, monkeypatch, "Men", 0.6)
+    classes = rec.tagger.classes["gender"]
+    rest = 0.4 / (len(classes) - 1)
+    men = 0.6 + rest * ("Boys" in classes)                    # the men's side: Men and Boys
+    assert rec.similar_to_image(photo, exclude_ids={i}, k=1)[0]["gender"][0] == ("Men", pytest.approx(0.6))
+    share = min(max((men - photo_wearer.UNSURE) / (photo_wearer.SURE - photo_wearer.UNSURE), 0.0), 1.0)
+    lost = _lost_by_wearer(rec, monkeypatch, photo, i)
+    for gender, x in lost:
+        assert x == pytest.approx(0.5 * share if gender in ("Women", "Girls") else 0.0, abs=1e-3), gender
+    # Unsure as it is, the reading weighs: each women's product loses something, less than where it is sure.
+    women = [x for gender, x in lost if gender == "Women"]
+    assert women and all(0.05 < x < 0.5 - 0.05 for x in women), women
+
+
+def test_photo_search_weighs_the_wearer_as_before_where_the_tagger_cannot_tell_or_a_gender_is_chosen(
+        rec, monkeypatch):
+    import fashionrec.photo_wearer as photo_wearer
+
+    i = _some_id(rec, articleType="Track Pants", gender="Women")
+    photo = Image.open(rec.image_path(i))
+    off = lambda: monkeypatch.setattr(photo_wearer, "PHOTO_WRONG_WEARER", 0.0)  # noqa: E731
+    # Unisex 0.8: men's side 0.1, women's 0.1, no sex read: the gender's weight alone, as before.
+    _tagger_reads_gender(rec, monkeypatch, "Unisex", 0.8)
     unsure = _photo_scores(rec, photo, i, k=20)
     # Women's and unisex products chosen on a photo read surely as men's: the women's are what was asked for, and
     # the unisex ones do not come before them for the photo's sake.
@@ -1389,7 +1415,7 @@ def test_photo_search_weighs_the_wearer_as_before_where_the_tagger_is_unsure_or_
     assert {rec.item(j)["gender"] for j in chosen} == {"Women", "Unisex"}
     off()
     assert chosen == pytest.approx(_photo_scores(rec, photo, i, k=100, filters={"gender": ["Women", "Unisex"]}))
-    _tagger_reads_gender(rec, monkeypatch, "Men", 0.6)
+    _tagger_reads_gender(rec, monkeypatch, "Unisex", 0.8)
     assert unsure == pytest.approx(_photo_scores(rec, photo, i, k=20))
 
 

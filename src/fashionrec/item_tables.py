@@ -352,6 +352,16 @@ class ItemTables:
             return (named | ((brand.isin(childrens) | named_child) & ~it["gender"].isin(["Boys", "Girls"]))).to_numpy()
         return self._once("_children", build)
 
+    def _any_childs(self) -> np.ndarray:
+        """(n,) bool: a child's product, filed under Boys or Girls or named for a child (:meth:`_childrens`): what a
+        photo read as a grown-up's weighs its age against (:mod:`fashionrec.photo_wearer`)."""
+        key = ("any child's",)
+        if key not in self._codes:
+            mask = self._childrens() | np.isin(self._labels("gender"), ["Boys", "Girls"])
+            mask.flags.writeable = False        # shared by every query, as _other_sex's masks are
+            self._codes[key] = mask
+        return self._codes[key]
+
     def _worn_by_child(self, gender: str) -> np.ndarray:
         """Rows a child of ``gender`` (Boys or Girls) wears: filed under it, or a child's product filed under no
         child's gender (Unisex, Men, Women: "Levis Kids ...") whose name does not say it is the other's. Before,

@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
+from fashionrec import photo_wearer as photo_wearer_rules
 from fashionrec.artifacts import (
     file_identity,
     free_space,
@@ -136,6 +137,7 @@ from fashionrec.levels import levels_fingerprint
 from fashionrec.looks import COMPOUND_COLOURS, NAMED_ALIAS
 from fashionrec.outfits import Outfits
 from fashionrec.product_edits import ProductEdits
+from fashionrec.photo_wearer import WearerRead, read_wearer
 from fashionrec.profiles import Profiles
 from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers import from here)
     COLOURWAYS,
@@ -202,19 +204,6 @@ ACCESSORY_WRONG_WEARER = 0.05
 # (ACCESSORY_WRONG_WEARER, the type's lead) a scent is chosen for its wearer: its wearer's fragrances of any type come
 # before the others' of its type, 0.3 ahead with the same look, so a men's deodorant keeps its men's perfumes first.
 FRAGRANCE_SUBCATEGORIES = frozenset({"Fragrance", "Perfumes"})
-# Taken off a photo's result filed under the other sex than the wearer the tagger reads the photo to be for, where it
-# reads it surely (its calibrated gender probability at least PHOTO_WEARER_SURE): a men's track pants' photo (Men
-# 0.92) listed a women's track pant first, 0.82 similar against 0.76 for the first men's, where gender weighs 0.1
-# (a trial, stop 66). Unisex products are for either; where it is unsure, the gender weighs 0.1 alone as before;
-# a gender chosen among the filters is the wearer instead. Not the age: the tagger rarely reads a child's photo
-# surely as a child's (stop 33, "Tried, not kept"). Less than the type's weight, so that a look-alike of the
-# photo's type for the other sex still comes before another type for its own. At 0.8 the tagger's gender is right
-# for 95.6% of the 1,327 of 1,500 validation photos it reads so (97.3% of 1,226 at 0.9); against the train+val
-# index, own id left out (/tmp/h67wearer/exp.py, stop 67), P@10 type / type + colour / same wearer 0.9029 / 0.6600
-# / 0.9388 without, 0.9031 / 0.6585 / 0.9446 at 0.8 (0.9029 / 0.6587 / 0.9425 at 0.9, 0.9029 / 0.6584 / 0.9409 at
-# 0.95; a penalty of 0.3 at 0.9: 0.9418; of 1.0 as 0.5).
-PHOTO_WEARER_SURE = 0.8
-PHOTO_WRONG_WEARER = 0.5
 # Added, for a catalogue item's similar items, to those whose name says the same kind of their type
 # (vocabulary.KINDS: a polo among T-shirts, chinos among trousers, or none): a shape is what a shopper sees first
 # (a stylist's trial: 8 polos of 10 for a printed crew-neck T-shirt). Over 300 random T-shirts' top 10
@@ -1725,13 +1714,14 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
     def _ranked(self, query: np.ndarray, src: dict, k: int, filters: dict | None, diversity: float,
                 exclude: set[int], dedupe: bool, attrs: dict[str, np.ndarray | str] | None = None,
                 wearer: int | None = None, kind: int | None = None, copy_of: list[int] | None = None,
-                photo_wearer: str | None = None) -> list[Rec]:
+                photo_wearer: WearerRead | None = None) -> list[Rec]:
         """Top-k by cosine + the attribute bonus for the query's ``attrs`` (see :meth:`_attribute_bonus`);
         ``wearer``: the row of the catalogue product whose wearer the results are for (a photo of one finds
         its own); ``kind``: the row of the catalogue product whose kind its name says ranks (:data:`KIND_WEIGHT`);
         ``copy_of``: a list that gets the id of the catalogue product a photo is a copy of, where it is one;
-        ``photo_wearer``: the gender the tagger surely reads a photo to be for (:data:`PHOTO_WRONG_WEARER`), unless it
-        is a copy of a catalogue product, whose own wearer then counts."""
+        ``photo_wearer``: the wearer the tagger reads a photo to be for
+        (:func:`~fashionrec.photo_wearer.wearer_penalty`), unless it is a copy of a catalogue product, whose own
+        wearer then counts."""
         if isinstance(diversity, bool) or not isinstance(diversity, numbers.Real) or not 0.0 <= diversity <= 1.0:
             raise BadInputError(f"diversity must be a number in [0, 1], got {diversity!r}")
         check_k(k)
@@ -1786,10 +1776,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
                         # join the candidates.
                         ids, scores = self._join_nearest(ids, scores, query, k, filters, skip, dedupe, pool, wearers)
                         rows = self._rows(ids)
-                elif photo_wearer is not None and self.attribute_weights.get("gender"):
+                elif photo_wearer is not None and photo_wearer.sex_sure >= photo_wearer_rules.SURE \
+                        and self.attribute_weights.get("gender"):
                     # As for a catalogue item's wearer: the photo's wearer's nearest join where its nearest hold
-                    # too few of them (its own sex or unisex).
-                    theirs = ~self._other_sex(photo_wearer)
+                    # too few of them (its own sex or unisex), where the tagger is sure of its sex.
+                    theirs = ~self._other_sex(photo_wearer.sex)
                     if theirs[rows].sum() < shown:
                         ids, scores = self._join_nearest(ids, scores, query, k, filters, skip, dedupe, pool, theirs)
                         rows = self._rows(ids)
@@ -1821,7 +1812,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
                 else:
                     scores = scores + self._attribute_bonus(rows, ranked_by, wearers, wearer)
                     if wearers is None and photo_wearer is not None and self.attribute_weights.get("gender"):
-                        scores = scores - PHOTO_WRONG_WEARER * self._other_sex(photo_wearer)[rows]
+                        scores = scores - photo_wearer_rules.wearer_penalty(
+                            photo_wearer, self._other_sex(photo_wearer.sex)[rows], self._any_childs()[rows])
                     if kind is not None:
                         scores = scores + self._kind_bonus(rows, kind)
                 if demote:
@@ -2207,7 +2199,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
         copy_of: list[int] = []
         recs = self._ranked(query.vector, src, k, filters, 0.0, exclude=set(query.excluded), dedupe=False,
                             attrs={head: p[0] for head, p in query.probs.items() if head not in unseen},
-                            copy_of=copy_of, photo_wearer=self._photo_wearer(predicted, filters))
+                            copy_of=copy_of, photo_wearer=self._photo_wearer(query, filters))
         same_as = copy_of[0] if copy_of else None
         self._tell_apart(query.vector, self.item(same_as) if same_as is not None else None, recs, own=same_as)
         in_list_order(recs)
@@ -2236,16 +2228,15 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
                                  "Nearest with your choices" if unlike_filtered else "Looks alike")
         return PhotoResults(predicted, recs, query.closest, unfamiliar, unlike_filtered, query.turned, grey, same_as)
 
-    @staticmethod
-    def _photo_wearer(predicted: dict[str, list[tuple[str, float]]], filters: dict | None) -> str | None:
-        """The gender the tagger's reading of a photo (``predicted``: calibrated, best first) surely is
-        (:data:`PHOTO_WEARER_SURE`), for :data:`PHOTO_WRONG_WEARER`; None where it is unsure, or where the filters
-        choose a gender (the shopper's choice is the wearer: Gender: Women on a men's photo lists women's products,
-        unisex ones not before them)."""
-        if (filters or {}).get("gender"):
+    def _photo_wearer(self, query: PhotoQuery, filters: dict | None) -> WearerRead | None:
+        """The wearer the tagger's gender head reads the photo ``query`` to be for, all its calibrated
+        probabilities (:func:`~fashionrec.photo_wearer.read_wearer`); None where the filters choose a gender (the
+        shopper's choice is the wearer: Gender: Women on a men's photo lists women's products, unisex ones not before
+        them) or the tagger has no gender head."""
+        if (filters or {}).get("gender") or "gender" not in query.probs:
             return None
-        gender, sure = (predicted.get("gender") or [("", 0.0)])[0]
-        return gender if gender and sure >= PHOTO_WEARER_SURE else None
+        calibrated = self.tagger.calibrate({"gender": query.probs["gender"][:1]})["gender"][0]
+        return read_wearer(dict(zip(self.tagger.classes["gender"], map(float, calibrated), strict=True)))
 
     def unfamiliar(self, query: PhotoQuery) -> bool:
         """Whether the photo ``query`` looks at is unlike the catalogue's photos: its closest product is under
