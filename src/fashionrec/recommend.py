@@ -136,8 +136,8 @@ from fashionrec.item_tables import brand_words as item_brand_words
 from fashionrec.levels import levels_fingerprint
 from fashionrec.looks import COMPOUND_COLOURS, NAMED_ALIAS
 from fashionrec.outfits import Outfits
-from fashionrec.product_edits import ProductEdits
 from fashionrec.photo_wearer import WearerRead, read_wearer
+from fashionrec.product_edits import ProductEdits
 from fashionrec.profiles import Profiles
 from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers import from here)
     COLOURWAYS,
