@@ -990,7 +990,7 @@ def test_a_names_brand_is_read_with_the_catalogues_brands():
     # knowing "Woman". Stop 66: one list of wearer words, the catalogue's brands read where a name has none.
     from fashionrec.item_tables import BRAND_BEFORE_WEARER, brand_words, catalogue_brands
     from fashionrec.looks import WEARER_NAME
-    from fashionrec.outfits import _after_brand
+    from fashionrec.name_colours import after_brand as _after_brand
     from fashionrec.recommend import _same_brand
 
     names = pd.Series(["Reebok Men Black Shoes", "Reebok Women Pink Top", "Reebok Reenergize Men Perfumes",

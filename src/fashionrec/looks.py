@@ -320,7 +320,7 @@ LOOK_SEEN_OTHERWISE = 0.3
 # may hold a colour: "Red Tape Men's Casual Shoe"); metals name a material as often as a colour ("Sterling Silver
 # Ring" filed Black). 1.0% of the catalogue's names contradicted their label so (397 of 39,730), 1.2% with those
 # that say many colours (MULTI_NAME, 465; stop 64), 1.3% with the names without a wearer word, read after their
-# brand (outfits._after_brand, 530; stop 65).
+# brand (name_colours.after_brand since stop 74, 530; stop 65).
 # The wearer's words are item_tables.WEARER_WORDS, the brand's reading's (stop 66: "Arrow Woman Tyra Black & White
 # Striped Shirt" was read after "Arrow").
 WEARER_NAME = rf"(?i)\b{WEARER_WORDS}\b(.*)"

@@ -1447,7 +1447,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
 
         Milvus gets either list as one expression: a shop's 28,000 products in stock of 40,000 were sent as
         ``id in [...]`` (196 KB, 402 ms a search on Milvus Lite), where its 12,000 sold out are ``id not in [...]``
-        (73 KB, 279 ms; benchmarks in docs/stop74-h74scale.md)."""
+        (73 KB, 279 ms; history.md, Stop 74, a narrowed Milvus search sends the shorter id list)."""
         kept = int(keep.sum())
         if self.index.supports_where:
             left_out = ~keep if where is None or where_keeps is None else where_keeps & ~keep

@@ -105,7 +105,6 @@
   // through similar items or a look (a shopper trial: it was gone one click later, two Backs away).
   var back = document.getElementById("back");
   var RESULTS = "fashionrec-results";
-  var FOR_YOU = "/for-you";
   if (back && document.referrer) {
     try {
       var from = new URL(document.referrer);
@@ -116,7 +115,7 @@
         from.pathname.slice(ROOT.length) : null;
       // "For you" too: a product opened there had no link back, and one reached from it through similar items
       // linked "Back to results" to a search made before it (a shopper's trial, stop 74).
-      if (from.origin === location.origin && (fromPath === "/" || fromPath === "/upload" || fromPath === FOR_YOU)) {
+      if (from.origin === location.origin && (fromPath === "/" || fromPath === "/upload" || fromPath === "/for-you")) {
         // "#results": the photo search page shows its last results again when asked so (below).
         results = fromPath === "/upload" ? ROOT + "/upload#results" : from.pathname + from.search;
         sessionStorage.setItem(RESULTS, results);
@@ -134,7 +133,7 @@
       }
       if (results) {
         var link = back.querySelector("a");
-        var toForYou = new URL(results, location.href).pathname === ROOT + FOR_YOU;
+        var toForYou = new URL(results, location.href).pathname === ROOT + "/for-you";
         if (toForYou) link.textContent = "\u2190 Back to For you";
         // "#results": the page puts its list back where it was left (below), two products on too. (Not "For
         // you": its picks are put together by this script, and it opens at them.)
