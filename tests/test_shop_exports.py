@@ -1452,6 +1452,14 @@ def test_index_stock_from_a_shops_folder_reads_the_table_its_columns_json_names(
     assert result.exit_code != 0 and "is a folder without styles.csv: give --from the CSV of the levels" in text, text
 
 
+def _sku_shop(tmp_path: Path, lines: list[str]):
+    """A shop keyed by its ``sku`` column, mapped to id: its folder, catalogue and table by product name."""
+    path = _shop(tmp_path, lines, header="sku,Title,Product Type,Color,price")
+    save_column_map(path, {**SHOP_MAP, "sku": "id"})
+    catalog = load_catalog(path, check_images=False, progress=False, warn=False)
+    return path, catalog, catalog.table.set_index("productDisplayName")
+
+
 def test_a_shops_sku_codes_mapped_to_id_are_read_as_ids_kept_as_written(tmp_path: Path) -> None:
     # Stop 74's new user: a shop's CSV keyed by SKU codes ("SKU-10021"), mapped `data columns DIR sku=id`, had every
     # row rejected as "id 'SKU-10021' is not an integer" (data check exit 0, 0 usable rows). A code is now hashed as
@@ -1459,19 +1467,18 @@ def test_a_shops_sku_codes_mapped_to_id_are_read_as_ids_kept_as_written(tmp_path
     # same column stays that number, and a cell that is no code (words with a space) stays refused.
     from fashionrec.shop_ids import handle_id
 
-    path = _shop(tmp_path, ["SKU-10021,Roadster Men Navy Tee,Tshirts,Navy Blue,499",
-                            "ts_navy/42,Puma Jeans,Jeans,Blue,1299", "12933,Nike Cap,Caps,Black,299",
-                            "no sku yet,Bata Shoes,Casual Shoes,Brown,999"],
-                 header="sku,Title,Product Type,Color,price")
-    save_column_map(path, {**SHOP_MAP, "sku": "id"})
-    catalog = load_catalog(path, check_images=False, progress=False, warn=False)
-    table = catalog.table.set_index("productDisplayName")
+    path, catalog, table = _sku_shop(tmp_path, ["SKU-10021,Roadster Men Navy Tee,Tshirts,Navy Blue,499",
+                                                "ts_navy/42,Puma Jeans,Jeans,Blue,1299",
+                                                "12933,Nike Cap,Caps,Black,299",
+                                                "no sku yet,Bata Shoes,Casual Shoes,Brown,999"])
     assert table.loc["Roadster Men Navy Tee", "id"] == handle_id("SKU-10021")
     assert table.loc["Puma Jeans", "id"] == handle_id("ts_navy/42")
     assert table.loc["Nike Cap", "id"] == 12933
     assert catalog.report.ids_written_otherwise == {"SKU-10021": handle_id("SKU-10021"),
                                                     "ts_navy/42": handle_id("ts_navy/42")}
-    assert [r.reason for r in catalog.report.rows_rejected] == ["id 'no sku yet' is not an integer"]
+    assert [r.reason.split(":")[0] for r in catalog.report.rows_rejected] == [
+        "id 'no sku yet' is neither a whole number nor a product code (letters with a digit, or parts joined by "
+        "- _ . /, no spaces"]
     result = runner.invoke(app, ["data", "check", str(path)])
     said = " ".join(result.output.split())
     assert "ids made from 'sku' 2 (" in said and "its sku codes are no numbers" in said, said
@@ -1485,3 +1492,22 @@ def test_a_shops_sku_codes_mapped_to_id_are_read_as_ids_kept_as_written(tmp_path
     plain = _shop(tmp_path / "plain", ["SKU-1,Tee,Tshirts,Blue,499"])
     save_column_map(plain, SHOP_MAP)
     assert len(load_catalog(plain, check_images=False, progress=False, warn=False).report.rows_rejected) == 1
+
+
+def test_a_shops_codes_without_a_digit_mapped_to_id_are_ids_and_a_word_is_told_what_to_do(tmp_path: Path) -> None:
+    # Stop 74's new user: a code without a digit ("TS-NAVY-M") in the column mapped to id was refused as "not an
+    # integer", with no word of what to do. Parts joined by - _ . / are a code as "SKU-10021" is (hashed, kept as
+    # written); a word alone or a spreadsheet's "n/a" stays refused, said with what to give or map.
+    from fashionrec.shop_ids import handle_id
+
+    _, catalog, table = _sku_shop(tmp_path, ["TS-NAVY-M,Roadster Men Navy Tee,Tshirts,Navy Blue,499",
+                                             "belt_brown,Brown Belt,Belts,Brown,399", "Belt,Puma Belt,Belts,Black,299",
+                                             "n/a,Nike Cap,Caps,Black,299"])
+    assert table.loc["Roadster Men Navy Tee", "id"] == handle_id("TS-NAVY-M")
+    assert table.loc["Brown Belt", "id"] == handle_id("belt_brown")
+    assert catalog.report.ids_written_otherwise == {"TS-NAVY-M": handle_id("TS-NAVY-M"),
+                                                    "belt_brown": handle_id("belt_brown")}
+    rejected = {r.id_field: r.reason for r in catalog.report.rows_rejected}
+    assert set(rejected) == {"Belt", "n/a"}, rejected
+    assert ("give the row its product's code in the sku column, or, where sku holds no codes, map the column that "
+            "does to id (`fashionrec data columns FOLDER 'CODE COLUMN=id'`)") in rejected["Belt"], rejected

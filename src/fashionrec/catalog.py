@@ -70,7 +70,14 @@ from fashionrec.shop_attributes import (
     one_of_several,
     option_colour,
 )
-from fashionrec.shop_ids import collision_said, handle_column, handle_id, is_product_code, no_handle_said
+from fashionrec.shop_ids import (
+    collision_said,
+    handle_column,
+    handle_id,
+    is_product_code,
+    no_code_said,
+    no_handle_said,
+)
 from fashionrec.stock import (
     NO_LEVEL_WORDS,
     POLICY_HEADERS,
@@ -1424,10 +1431,12 @@ def _separator(header_line: str, said: str | None, report: DataReport, folder: P
     return ","
 
 
-def _bad_id(row: list[str], header: list[str], id_at: int) -> str:
+def _bad_id(row: list[str], header: list[str], id_at: int, codes_in: str = "") -> str:
     """Why a row's id is not one, with what it most likely is: the header again (two exports joined), or a
-    spreadsheet's number format ("3.4823E+4", "23494.0"; one that lost digits is said to have)."""
+    spreadsheet's number format ("3.4823E+4", "23494.0"; one that lost digits is said to have). ``codes_in``: the
+    shop's column mapped to id, whose product codes are ids too (shop_ids.no_code_said), "" for an id column."""
     given = row[id_at].strip()
+    plain = no_code_said(given, codes_in) if codes_in else f"id {given!r} is not an integer"
     if not given:
         # "id '' is not an integer" said neither that it was empty nor what to do (a new user's trial, stop 67).
         return ("the row has no id: give it its product's id (a whole number), or remove the line if it is no "
@@ -1446,7 +1455,7 @@ def _bad_id(row: list[str], header: list[str], id_at: int) -> str:
     try:
         number = decimal.Decimal(given)
     except decimal.InvalidOperation:
-        return f"id {given!r} is not an integer"
+        return plain
     if number.is_finite() and number == number.to_integral_value():
         lost = "e" in given.lower() and len(number.normalize().as_tuple().digits) < len(str(int(number)))
         if lost:
@@ -1454,7 +1463,7 @@ def _bad_id(row: list[str], header: list[str], id_at: int) -> str:
                     "last digits: format the id column as whole numbers and export again")
         return (f"id {given!r} is not an integer but a spreadsheet's number format for {int(number)}: "
                 "format the id column as whole numbers")
-    return f"id {given!r} is not an integer"
+    return plain
 
 
 def header_columns(header: list[str], csv_path: Path, report: DataReport, mapping_folder: Path | None = None
@@ -2016,7 +2025,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
                     report.ids_from = report.ids_from or raw[id_at]
                     report.ids_coded = True
                 if spelt_id is None:
-                    reject(line, _bad_id(row, header, id_at), row)
+                    reject(line, _bad_id(row, header, id_at, raw[id_at] if code_ids else ""), row)
                     continue
                 item_id = spelt_id
         if not -2**63 <= item_id < 2**63:      # it stopped every command with an OverflowError (a trial)

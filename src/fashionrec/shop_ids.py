@@ -27,6 +27,11 @@ import re
 from fashionrec.column_map import spelling
 
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/#-]*")
+# Two parts joined ("TS-NAVY-M", "tee_navy"): a code without a digit. A word alone ("Belt", "none") is no code: a
+# column mapped to id by mistake (a title, a type) would otherwise have its one-word values taken as ids.
+_JOINED = re.compile(r"[A-Za-z0-9]+(?:[._/#-][A-Za-z0-9]+)+")
+# What a spreadsheet writes for no value, "n/a" joined as a code is: no product's code (catalog.MISSING_MARKERS).
+_NO_VALUE = frozenset({"n/a", "na", "none", "null", "nan", "nil", "tbd", "tba"})
 ID_BITS = 53     # JavaScript's exact whole numbers (Number.MAX_SAFE_INTEGER is 2**53 - 1)
 
 
@@ -51,9 +56,22 @@ def handle_column(raw: list[str], header: list[str]) -> int | None:
 
 
 def is_product_code(text: str) -> bool:
-    """Whether an id cell is a shop's product code ("SKU-10021", "TS_NAVY/42"): letters with digits, joiners, no
-    spaces; a word alone or a sentence is no code, and stays refused as no id."""
-    return bool(_CODE.fullmatch(text)) and any(c.isdigit() for c in text)
+    """Whether an id cell is a shop's product code ("SKU-10021", "TS_NAVY/42", "TS-NAVY-M"): letters with digits, or
+    parts joined by - _ . / #, no spaces; a word alone, a sentence or a spreadsheet's "n/a" is no code, and stays
+    refused as no id (:func:`no_code_said`). Codes without a digit were refused as "not an integer" with no word of
+    what to do (stop 74, h74exit)."""
+    if not _CODE.fullmatch(text) or text.lower() in _NO_VALUE:
+        return False
+    return any(c.isdigit() for c in text) or bool(_JOINED.fullmatch(text))
+
+
+def no_code_said(given: str, column: str) -> str:
+    """Why a cell of ``column``, a column of the shop's mapped to id, is no id, and what to do: it is neither a whole
+    number nor a product code (:func:`is_product_code`)."""
+    return (f"id {given!r} is neither a whole number nor a product code (letters with a digit, or parts joined by "
+            f"- _ . /, no spaces: SKU-10021, TS-NAVY-M): give the row its product's code in the {column} column, or, "
+            f"where {column} holds no codes, map the column that does to id (`fashionrec data columns FOLDER "
+            f"'CODE COLUMN=id'`)")
 
 
 def collision_said(number: int, first: str, first_line: int, handle: str) -> str:
