@@ -559,6 +559,33 @@ def test_data_check_warns_about_a_styles_csv_with_no_rows(tmp_path: Path) -> Non
     assert runner.invoke(app, ["data", "check", str(tmp_path), "--strict"]).exit_code == 1
 
 
+def test_data_check_exits_2_saying_what_to_fix_where_no_row_is_usable(tmp_path: Path) -> None:
+    # Stop 74's new user: every row rejected ("id 'X' is not an integer", 0 usable) exited 0, so a script or a CI
+    # step took a catalogue of nothing for a good one. No usable row is exit 2 (the CLI's code for input it cannot
+    # use), its last line what to fix; some rows usable stays exit 0 with the count.
+    header = "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName\n"
+    row = "{},Men,Apparel,Topwear,Tshirts,Navy Blue,Summer,2012,Casual,Navy Tee\n"
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text(header + "".join(row.format(f"X{k}") for k in range(5)))
+    result = runner.invoke(app, ["data", "check", str(tmp_path)])
+    last = flat(result.output).rsplit("error: ", 1)[-1]
+    assert result.exit_code == 2, result.output
+    assert last.startswith("no usable product in 5 rows of styles.csv: all 5 rows rejected (each as line 2: "
+                           "id 'X0' is not an integer). Fix that and run `fashionrec data check"), last
+    assert runner.invoke(app, ["data", "check", str(tmp_path), "--strict"]).exit_code == 2
+    # Rows without a photo are no usable product either: the line names the photo to give.
+    (tmp_path / "styles.csv").write_text(header + row.format(12933))
+    result = runner.invoke(app, ["data", "check", str(tmp_path)])
+    assert result.exit_code == 2 and "1 without a photo in images/ (each named by its id, as 12933.jpg" in flat(
+        result.output), result.output
+    # One usable row of two: exit 0, the rejected one counted as before (--strict: 1).
+    shutil.copy(Path(__file__).parent / "fixtures" / "catalog" / "images" / "12933.jpg", tmp_path / "images")
+    (tmp_path / "styles.csv").write_text(header + row.format(12933) + row.format("X"))
+    result = runner.invoke(app, ["data", "check", str(tmp_path)])
+    assert result.exit_code == 0 and "rows rejected    1" in result.output, result.output
+    assert runner.invoke(app, ["data", "check", str(tmp_path), "--strict"]).exit_code == 1
+
+
 def test_data_split_folders_are_catalogues_of_each_split(fixture_dir: Path, fixture_catalog, tmp_path: Path) -> None:
     """`--folders` writes every split as a catalogue folder any command takes, rows and photos unchanged."""
     from fashionrec.catalog import COLUMNS, load_catalog

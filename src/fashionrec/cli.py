@@ -588,6 +588,12 @@ def _data_check(data_dir: Path | None, json_out: Path | None, strict: bool) -> N
     if report.rows == 0:
         console.print(f"warning: {catalog.root / report.table_name} has a header but no product rows: nothing to train "
                       "on, index or evaluate", highlight=False)
+    if report.rows and not report.with_image:
+        # Every row left out was exit 0 (stop 74's new user: 250 rows rejected), a catalogue of nothing passed a CI
+        # step as a good one: exit 2 as for other input the CLI cannot use, the last line what to fix.
+        from fashionrec.none_usable import nothing_usable_said
+
+        fail(nothing_usable_said(report, str(data_dir or catalog.root)))
     if strict and (report.left_out() or report.images_without_row or report.rows == 0):
         err_console.print("--strict: " + (report.left_out() or f"{report.rows} rows, "
                                       f"{len(report.images_without_row)} images without a row"), highlight=False)
