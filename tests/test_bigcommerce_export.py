@@ -148,11 +148,11 @@ def test_a_one_slash_path_under_a_department_gives_its_master_and_sub_category(t
 
 
 def test_the_sku_lines_of_a_rejected_product_line_are_rejected_with_it(tmp_path: Path) -> None:
-    # A review of stop 73: a Product line rejected (its id no number) left its SKU lines to the product above, so
-    # a tee whose one size is sold out read as 12 in stock, the jeans' sizes, without a word.
+    # A review of stop 73: a Product line rejected (its id no number, nor a code: "PumaJeans") left its SKU lines to
+    # the product above, so a tee whose one size is sold out read as 12 in stock, the jeans' sizes, without a word.
     path = _shop(tmp_path, ["Product,12933,Roadster Navy Tee,P,19.99,0,Tshirts",
                             "SKU,,[S]Size=S,,,0,",
-                            "Product,10652x,Puma Jeans,P,49.00,0,Jeans",
+                            "Product,PumaJeans,Puma Jeans,P,49.00,0,Jeans",
                             "SKU,,[S]Size=32,,,7,",
                             "SKU,,[S]Size=34,,,5,",
                             "Product,10315,Belt,P,15.00,0,Belts",
