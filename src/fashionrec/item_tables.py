@@ -820,24 +820,25 @@ class ItemTables:
     def prices(self) -> np.ndarray | None:
         """(n,) float64: each row's price, NaN where it has none; None where no product has one (a catalogue
         without a price column, an index built before prices were read, or a price column left empty)."""
-        def build() -> tuple:
-            if PRICE not in self.items:
-                return (None,)
-            # (price_values: a price edited by hand into items.csv as text, or below 0, is no price.)
-            values = price_values(self.items[PRICE])
-            return (values if np.isfinite(values).any() else None,)
-        return self._once("_prices", build)[0]
+        # (price_values: a price edited by hand into items.csv as text, or below 0, is no price.)
+        return self._numbers("_prices", PRICE, price_values)
 
     def years(self) -> np.ndarray | None:
         """(n,) float64: each row's year, NaN where it has none; None where no product has one (a shop's catalogue
         without a year column). What "newest" and "new arrivals" sort by (stop 74): the catalogue has no arrival
         dates, and the year a product is filed under is the nearest it says."""
+        return self._numbers("_years", "year",
+                             lambda column: pd.to_numeric(column, errors="coerce").to_numpy(np.float64))
+
+    def _numbers(self, key: str, column: str, read: Callable[[pd.Series], np.ndarray]) -> np.ndarray | None:
+        """(n,) float64 of ``column`` as ``read`` reads it, NaN where a row has none; None where the items lack the
+        column or no row has a number in it. Kept per version of the items under ``key``."""
         def build() -> tuple:
-            if "year" not in self.items:
+            if column not in self.items:
                 return (None,)
-            values = pd.to_numeric(self.items["year"], errors="coerce").to_numpy(np.float64)
+            values = read(self.items[column])
             return (values if np.isfinite(values).any() else None,)
-        return self._once("_years", build)[0]
+        return self._once(key, build)[0]
 
     def price_scale(self) -> float | None:
         """The median of every product's price, None where none has one: the scale a query's "1.299" is read on
