@@ -225,3 +225,15 @@ def test_an_edited_colour_is_the_shops_own_no_longer_said_as_read(tmp_path):
     for loaded in (r, Recommender.load(d, tiny_tagger_path())):
         item = loaded.item(POLO)
         assert item["baseColour"] == "Black" and not isinstance(item.get(COLOUR_FROM), str), item.get(COLOUR_FROM)
+
+
+def test_a_manifest_unreadable_at_the_end_of_a_rebuild_is_said_not_taken_for_no_edits(tmp_path):
+    # The last read of stop 74: an unreadable manifest was read as "no edit made meanwhile", said by no one.
+    from fashionrec.product_edits import edits_made_meanwhile
+
+    (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
+    said = edits_made_meanwhile(tmp_path, {})
+    assert len(said) == 1 and "could not read" in said[0] and "index edit" in said[0], said
+    (tmp_path / "manifest.json").write_text('{"edited": {"12933": {"baseColour": ["Green", "Black"]}}}')
+    assert "12933" in edits_made_meanwhile(tmp_path, {})[0]
+    assert edits_made_meanwhile(tmp_path, {"12933": {"baseColour": ["Green", "Black"]}}) == []

@@ -125,8 +125,10 @@ def edits_made_meanwhile(index_dir: Path, before: dict | None) -> list[str]:
         return []
     try:
         now = read_json(index_dir / "manifest.json").get(EDITED) or {}
-    except (OSError, ValueError, AttributeError, FashionrecError):
-        return []
+    except (OSError, ValueError, AttributeError, FashionrecError) as e:
+        # Said, not taken for "none edited": an edit made meanwhile would be lost without a word.
+        return [f"could not read {index_dir / 'manifest.json'} to see whether products were edited while this build "
+                f"ran ({e}): an edit made then is not in the new index; `fashionrec index edit` it again"]
     late = [key for key, fields in now.items() if (before or {}).get(key) != fields]
     if not late:
         return []
