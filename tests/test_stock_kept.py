@@ -8,6 +8,7 @@ import math
 
 import pandas as pd
 from _recs_support import fixture_catalog, index_copy, tiny_tagger_path
+from PIL import Image
 from test_stock import stocked_shop
 from typer.testing import CliRunner
 
@@ -56,18 +57,26 @@ def test_a_rebuild_keeps_levels_set_since_unless_styles_csv_changed_them(tmp_pat
     assert sorted(said["kept_ids"]) == sorted([a, c]) and said["file_newer_ids"] == [b], said
 
 
-def test_levels_set_through_the_api_on_a_catalogue_without_a_stock_column_survive_a_rebuild(tmp_path, caplog):
+def test_levels_and_hides_set_through_the_api_on_a_catalogue_without_such_columns_survive_a_rebuild(tmp_path, caplog):
     # The Kaggle catalogue has no stock column: every level a shop has is one it set since, through the API.
     d = index_copy(tmp_path / "index")
     rec = Recommender.load(d, tiny_tagger_path())
     ids = rec.items["id"].astype(int).tolist()
     rec.set_stock({ids[0]: 0, ids[1]: 3})
+    # Nor a visibility column: a product hidden through the API (a catalogue row, and one added since) was shown
+    # again by the next rebuild without a word (stop 75's review).
+    added = rec.add_product(Image.open(rec.item(ids[4])["image_path"]), {"productDisplayName": "Roadster Men Navy Tee",
+                                                                       "articleType": "Tshirts", "gender": "Men"})
+    rec.set_hidden({ids[3]: True, added: True})
     with caplog.at_level(logging.INFO, logger="fashionrec.index_build"):
         rec = Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), d, progress=False)
     # A Python caller hears it in the log (the CLI leaves that line to its summary).
     assert any(r.getMessage().startswith("kept 2 stock levels set since") for r in caplog.records), caplog.text
     assert rec.is_sold_out(ids[0]) and rec.item(ids[1])["stock"] == 3 and not rec.is_sold_out(ids[2])
     assert sorted(rec.manifest["stock_set_since"]["kept_ids"]) == sorted(ids[:2])
+    for loaded in (rec, Recommender.load(d, tiny_tagger_path())):
+        assert loaded.is_hidden(ids[3]) and loaded.is_hidden(added) and not loaded.is_hidden(ids[2])
+        assert {ids[3], added}.isdisjoint(int(i["id"]) for i in loaded.browse(None, limit=500)[1])
 
 
 def test_a_rebuild_from_another_catalogue_takes_none_of_the_levels_set_in_the_index_it_replaces(tmp_path):

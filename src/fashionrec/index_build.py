@@ -70,7 +70,7 @@ from fashionrec.stock import STOCK
 from fashionrec.stock_kept import keep_levels_set_since, stock_kept_said, write_built_levels
 from fashionrec.tagger import Tagger, embedding_sha256
 from fashionrec.text_encoder import TEXT_MODEL_NAME, product_text, text_model_sha256
-from fashionrec.visibility import HIDDEN_BUILT, hidden_at_build, with_hidden
+from fashionrec.visibility import HIDDEN_BUILT, hidden_at_build, hidden_ids, with_hidden
 
 log = logging.getLogger(__name__)
 # The ``extra`` of a build's closing lines that `fashionrec index build` says in its own summary (what changed, the
@@ -333,10 +333,12 @@ class IndexBuilding:
                 items, stock_kept = keep_levels_set_since(out_dir, items) if same_catalogue else (items, None)
                 if stock_kept and (stock_kept["kept_ids"] or stock_kept["file_newer_ids"] or stock_kept["unknown"]):
                     manifest["stock_set_since"] = stock_kept
-                if catalog.report.visibility_columns:
+                before_now = _replaced_manifest(out_dir) if same_catalogue else None
+                if catalog.report.visibility_columns or hidden_ids(before_now):
                     # The products the shop hides: indexed, never shown (visibility.py, stop 74), those hidden or
                     # shown since the build replaced kept as its levels are; and the file's, for the next rebuild.
-                    before_now = _replaced_manifest(out_dir) if same_catalogue else None
+                    # Also where the file has no such column: a product hidden by `index stock --hide` or the API
+                    # was shown again by the next rebuild without a word (stop 75's review).
                     manifest.update(with_hidden({}, hidden_at_build(catalog.report.hidden, ids, before_now)))
                     manifest[HIDDEN_BUILT] = sorted(i for i in catalog.report.hidden if i in catalogue_ids)
                 if edits_kept:
@@ -357,6 +359,11 @@ class IndexBuilding:
                 # as late as possible so that one a server added while this build embedded is kept too.
                 carried, replaced_ids = _added_products(out_dir, catalogue_ids)
                 rec.carry_over(carried, progress=progress)
+                # An added product hidden since (`index stock --hide`, the API) stays hidden: carried over, it was
+                # shown again (stop 75's review). No file says anything of it.
+                hidden_added = sorted({int(m["id"]) for m, _, _ in carried} & set(hidden_ids(before_now)))
+                if hidden_added:
+                    rec.set_hidden(dict.fromkeys(hidden_added, True), save=False)
                 if carried:
                     rec.manifest["kept_added_ids"] = [int(m["id"]) for m, _, _ in carried]
                 if replaced_ids:

@@ -101,9 +101,10 @@ def hidden_at_build(report_hidden: dict[int, str], ids, previous: dict | None) -
     rebuild for an unrelated reason, else. Where the file changed its word since, the newer file wins."""
     held = set(int(i) for i in ids)
     hidden = {i: why for i, why in report_hidden.items() if i in held}
-    if not previous or HIDDEN_BUILT not in previous:
+    if not previous:
         return hidden
-    built, now = {int(i) for i in previous[HIDDEN_BUILT]}, hidden_ids(previous)
+    # (No HIDDEN_BUILT: built of a file without such a column, which hid none; its hides were all set since.)
+    built, now = {int(i) for i in previous.get(HIDDEN_BUILT) or ()}, hidden_ids(previous)
     for i, why in now.items():
         if i not in built and i in held and i not in hidden:
             hidden[i] = why         # hidden since, and the file shows it as it did then
