@@ -237,3 +237,23 @@ def test_a_manifest_unreadable_at_the_end_of_a_rebuild_is_said_not_taken_for_no_
     (tmp_path / "manifest.json").write_text('{"edited": {"12933": {"baseColour": ["Green", "Black"]}}}')
     assert "12933" in edits_made_meanwhile(tmp_path, {})[0]
     assert edits_made_meanwhile(tmp_path, {"12933": {"baseColour": ["Green", "Black"]}}) == []
+
+
+def test_a_colour_edit_kept_by_a_rebuild_is_not_said_read_from_the_photo_again():
+    # A catalogue without a colour column: the rebuild fills every colour from names and photos again, and kept the
+    # edited colour beside "photo" (the API's baseColour_from), a colour the shop set passed off as one read.
+    from fashionrec.name_colours import COLOUR_FROM
+    from fashionrec.product_edits import keep_edits_since
+
+    items = pd.DataFrame({"id": [POLO, 7], "baseColour": ["Blue", "Red"], COLOUR_FROM: ["photo", "name"]})
+    out, kept, _ = keep_edits_since({str(POLO): {"baseColour": ["Blue", "Black"]}}, items)
+    assert out["baseColour"].tolist() == ["Black", "Red"] and kept == {str(POLO): {"baseColour": ["Blue", "Black"]}}
+    assert pd.isna(out[COLOUR_FROM].iloc[0]) and out[COLOUR_FROM].iloc[1] == "name"
+
+
+def test_a_first_build_says_nothing_of_edits_made_meanwhile():
+    # No index there, so none edited: every first build warned "could not read .../manifest.json ... an edit made
+    # then is not in the new index" (stop 75's review).
+    from fashionrec.product_edits import edits_made_meanwhile
+
+    assert edits_made_meanwhile(FIXTURE / "no-index-here", {}) == []

@@ -100,6 +100,10 @@ def keep_edits_since(record: dict | None, items: pd.DataFrame) -> tuple[pd.DataF
                 if field == PRICE:
                     items[field] = items[field].astype(float)
                 items.iat[row, items.columns.get_loc(field)] = last
+                if field == "baseColour" and COLOUR_FROM in items:
+                    # The shop's colour, as the edit made it (edit_product): not the name's or the photo's reading
+                    # the rebuild filled in again (an edited colour came back "read from photo"; stop 75's review).
+                    items.iat[row, items.columns.get_loc(COLOUR_FROM)] = None
                 kept.setdefault(key, {})[field] = [first, last]
             elif same_value(now, last):
                 fixed.append(f"{key} {field}")
@@ -121,8 +125,8 @@ def edits_made_meanwhile(index_dir: Path, before: dict | None) -> list[str]:
     rebuild read when it began, None where it keeps none: another catalogue's): made by a server while the rebuild
     embedded, after it read them, so not in the new index. Read under the folder's change lock, as the stock levels
     set meanwhile are; the edit is said, to be made again, rather than lost without a word."""
-    if before is None:
-        return []
+    if before is None or not (index_dir / "manifest.json").exists():
+        return []       # (none there: a first build, which every first build said was unreadable; stop 75's review)
     try:
         now = read_json(index_dir / "manifest.json").get(EDITED) or {}
     except (OSError, ValueError, AttributeError, FashionrecError) as e:
