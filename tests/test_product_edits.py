@@ -87,6 +87,11 @@ def test_an_edit_checks_every_field_before_any_changes(tmp_path):
         r.edit_product(POLO, {"productDisplayName": "Classic Polo \u202eMen Tshirts"})
     with pytest.raises(NotFoundError, match="no product 999999"):
         r.edit_product(999999, {"baseColour": "Black"})
+    # A year that is no whole number is refused, not cut to one (2012.7 was set as 2012; inf an OverflowError).
+    for year in (2012.7, float("inf"), float("nan"), True):
+        with pytest.raises(BadInputError, match="year must be a whole number"):
+            r.edit_product(POLO, {"year": year})
+    assert r.item(POLO)["year"] == before["year"]
     # A new value with allow_new_values; a value `data check` takes for a typo is set as given, and said.
     r.manifest["possible_typos"] = {"baseColour": {"Balck": "Black"}}
     warnings: list[str] = []
@@ -132,6 +137,9 @@ def test_patch_api_items_edits_a_product_behind_the_key(tmp_path):
         bad = c.patch(f"/api/items/{POLO}", json={"baseColour": "Balck"}, headers={"X-API-Key": KEY})
         assert bad.status_code == 422 and "did you mean 'Black'" in bad.json()["detail"]
         assert c.patch(f"/api/items/{POLO}", json={"colour": "Black"}, headers={"X-API-Key": KEY}).status_code == 422
+        # JSON's true is no price (it was set as 1.0); the price stays as it was.
+        assert c.patch(f"/api/items/{POLO}", json={"price": True}, headers={"X-API-Key": KEY}).status_code == 422
+        assert c.get(f"/api/items/{POLO}").json()["price"] == 1499
         assert c.patch("/api/items/999999", json={"baseColour": "Black"}, headers={"X-API-Key": KEY}).status_code \
             == 404
         # Its errors documented with the body they have, as POST's and DELETE's.

@@ -270,10 +270,13 @@ class ProductEdits:
                                 "`fashionrec data check` says of the catalogue's rows with it: set as given")
             elif field == "year":
                 try:
-                    value = int(value)
-                    if isinstance(changes[field], bool) or not 1900 <= value <= 2100:
+                    # (2012.7 was taken as 2012 without a word, and an infinite year ended in an OverflowError)
+                    if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
                         raise ValueError(value)
-                except (TypeError, ValueError):
+                    value = int(value)
+                    if not 1900 <= value <= 2100:
+                        raise ValueError(value)
+                except (TypeError, ValueError, OverflowError):
                     bad.append(f"year must be a whole number from 1900 to 2100, got {changes[field]!r}")
                     continue
             elif field == PRICE:

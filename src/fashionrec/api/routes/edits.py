@@ -9,7 +9,7 @@ import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
 from fashionrec.api.deps import ItemId, RootDep, ServiceDep, known_query_only, require_api_key
 from fashionrec.api.routes.items import CHANGE_ERRORS
@@ -35,8 +35,9 @@ class ItemEdit(BaseModel):
     season: Label = None
     usage: Label = None
     year: Annotated[int | None, Field(ge=1900, le=2100)] = None
-    price: Annotated[str | float | None, Field(description="1299, '₹1,299' or '1.299,00', read as styles.csv's "
-                                               "price column is.")] = None
+    # Strict: JSON's true was read as a price of 1 (lax float), where a Python caller's True is refused.
+    price: Annotated[StrictStr | StrictInt | StrictFloat | None, Field(
+        description="1299, '₹1,299' or '1.299,00', read as styles.csv's price column is.")] = None
     allow_new_values: bool = Field(False, description="Accept a gender, category, type, colour, usage or season "
                                    "no product has yet (else refused as a likely typo).")
 
