@@ -333,7 +333,9 @@ class IndexBuilding:
                 items, stock_kept = keep_levels_set_since(out_dir, items) if same_catalogue else (items, None)
                 if stock_kept and (stock_kept["kept_ids"] or stock_kept["file_newer_ids"] or stock_kept["unknown"]):
                     manifest["stock_set_since"] = stock_kept
-                before_now = _replaced_manifest(out_dir) if same_catalogue else None
+                # (Read again under the lock: a hide set while this build embedded is kept. Not where there was no
+                # readable manifest at the start, said then.)
+                before_now = _replaced_manifest(out_dir) if same_catalogue and replacing is not None else None
                 if catalog.report.visibility_columns or hidden_ids(before_now):
                     # The products the shop hides: indexed, never shown (visibility.py, stop 74), those hidden or
                     # shown since the build replaced kept as its levels are; and the file's, for the next rebuild.
