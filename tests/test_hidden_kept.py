@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 from _recs_support import FIXTURE, index_copy, tiny_tagger_path
 from fastapi.testclient import TestClient
@@ -193,6 +194,25 @@ def test_allow_purchases_n_is_read_as_sold_out(tmp_path, word):
     assert catalog.report.sold_out_ids == [10652] and "Allow Purchases?" not in catalog.report.ignored_columns
     said = " ".join("\n".join(catalog.report.summary_lines()).split())
     assert f"not for sale 1 product ('Allow Purchases?' is '{word}'; ids 10652): read as sold out" in said, said
+
+
+def test_allow_purchases_n_is_read_as_sold_out_without_a_stock_column_too(tmp_path):
+    # Without a stock column the column was listed as ignored and the product recommended as for sale (stop 75).
+    from test_bigcommerce_export import BC_MAP
+    from test_shop_exports import _shop
+
+    from fashionrec.column_map import save_column_map
+
+    path = _shop(tmp_path, ["Product,12933,Roadster Navy Tee,P,19.99,Tshirts,Y", "SKU,,[S]Size=S,,,,",
+                            "Product,10652,Puma Jeans,P,49.00,Jeans,N", "SKU,,[S]Size=32,,,,"],
+                 header="Item Type,Product ID,Product Name,Product Type,Price,Category,Allow Purchases?")
+    save_column_map(path, BC_MAP)
+    catalog = load_catalog(path, check_images=False, progress=False, warn=False)
+    levels = dict(zip(catalog.table["id"], catalog.table["stock"], strict=True))
+    assert levels[10652] == 0 and pd.isna(levels[12933]), levels       # for sale: no level, available
+    assert catalog.report.sold_out_ids == [10652] and "Allow Purchases?" not in catalog.report.ignored_columns
+    said = "\n".join(catalog.report.summary_lines())
+    assert "not for sale" in said and "stock" not in catalog.report.missing_values, said
 
 
 def test_a_product_hidden_by_its_handle_is_said_by_its_handle(tmp_path):

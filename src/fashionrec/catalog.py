@@ -1767,8 +1767,9 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     shown_at = visibility_columns(raw, read_at | {i for i, h in enumerate(header) if h in COLUMNS})
     report.visibility_columns = [raw[i] for i in shown_at]
     read_at |= set(shown_at)
-    # Shown but not for sale ("Allow Purchases?" N), read beside a stock column as a level of 0 (stop 74).
-    for_sale_at = not_for_sale_columns(raw, read_at) if stock_at is not None else []
+    # Shown but not for sale ("Allow Purchases?" N), read beside a stock column as a level of 0 (stop 74); without one
+    # too, as the only level such a product has (stop 75: listed as ignored, and recommended as for sale).
+    for_sale_at = not_for_sale_columns(raw, read_at)
     read_at |= set(for_sale_at)
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS
                               and i not in read_at]
@@ -2122,7 +2123,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
         if levels:      # (none where its folded lines were photos' alone)
             records[at_record][-1] = variants_level([records[at_record][-1], *levels], product_is_a_size)
             report.variant_stock_ids.append(records[at_record][0])
-    if report.not_for_sale:
+    if report.not_for_sale and stock_at is not None:
         # Whatever its sizes hold, none is sold: sold out (after the fold, which summed its sizes' levels).
         for record in records:
             if record[0] in report.not_for_sale:
@@ -2146,6 +2147,10 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
                               f"empty there (line{'s' if k != 1 else ''} {first_few(short_lines, 10)})")
     df = pd.DataFrame(records, columns=COLUMNS + ([PRICE] if price_at is not None else [])
                       + ([STOCK] if stock_at is not None else []))
+    if report.not_for_sale and stock_at is None:
+        # No stock column: those not for sale sold out, the others without a level (available), as a build reads a
+        # stock column's empty cell.
+        df[STOCK] = ["0" if i in report.not_for_sale else "" for i in df["id"]]
     for j, i in enumerate(also_at):
         df[raw[i]] = [values[j] for values in kept_also]
     return df
@@ -2159,8 +2164,11 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     for c in fields:
         # Empty fields are missing; the literal "NA" is a real catalogue value and stays a string.
         df[c] = df[c].mask(df[c] == "", None).astype(object)
-    report.missing_values = {c: int(df[c].isna().sum()) for c in fields}
-    report.missing_value_ids = {c: [int(i) for i in df.loc[df[c].isna(), "id"]] for c in fields
+    # (Not the levels made of "Allow Purchases?" alone, where the export has no stock column: its products for sale
+    # have no level, which is no empty field.)
+    fields_given = [c for c in fields if c != STOCK or report.stock_column]
+    report.missing_values = {c: int(df[c].isna().sum()) for c in fields_given}
+    report.missing_value_ids = {c: [int(i) for i in df.loc[df[c].isna(), "id"]] for c in fields_given
                                 if c not in report.absent_columns and df[c].isna().any()}
     for c in ATTRIBUTES:        # the label columns: values that differ only in case are one value
         df[c] = _fold_case(df[c], c, report)
