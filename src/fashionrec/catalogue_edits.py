@@ -1128,7 +1128,7 @@ class CatalogueEdits:
 
     def _change(self, after: tuple, manifest: dict, change: Callable[[], object], undo: Callable[[], object],
                 exclusive: Callable[[], AbstractContextManager], save: bool, ids: list[int], what: str,
-                tables: dict | None = None, full: bool = False) -> None:
+                tables: dict | None = None) -> None:
         """Change the index (``change``) and put ``after`` (items, embeddings, text embeddings) and ``manifest``
         in place, under ``exclusive`` (a server's write lock, a moment: the new arrays and the tables searches read are
         made before it), then save the folder; on any failure, ``undo`` the index's change (a Milvus insert or
@@ -1155,8 +1155,8 @@ class CatalogueEdits:
                 self.manifest = manifest
                 self._reindex()
                 vars(self).update(prepared)
-            if save:        # (save() as before where not in full: callers and tests wrap it)
-                self.save(full=True) if full else self.save()
+            if save:
+                self.save()
         except BaseException:
             if save and changed and self._saved_since(manifest_before):
                 # Stopped after its manifest went in (a Ctrl-C in the save's clean-up): the change is the folder's,

@@ -47,7 +47,8 @@ def index_edit(
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)
         found = rec.id_typed(item_id)
-        changed = rec.edit_product(found, changes, allow_new_values=new_values, warnings=warned)
+        changed = rec.edit_product(found, changes, allow_new_values=new_values, warnings=warned,
+                                   by=f"fashionrec index edit {item_id}")
     except FashionrecError as e:
         fail(str(e))
     item = rec.item(found)

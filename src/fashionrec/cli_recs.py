@@ -286,6 +286,7 @@ def index_check(
     from fashionrec.catalog import first_few
     from fashionrec.catalogue_edits import catalogue_removals
     from fashionrec.item_tables import cut_short_rows
+    from fashionrec.product_edits import EDIT_LOG, EDITED, edit_log_said, edits_said
     from fashionrec.recommend import (
         changed_photos,
         missing_photos,
@@ -347,6 +348,8 @@ def index_check(
                     "carried_over_ids": added_ids[carried].tolist(), "orphan_photos": [p.name for p in orphans],
                     # (null: the build recorded no levels, so which were set since is not known)
                     "stock_set_since_build": levels_set_since(index, rec.items), "stock_at_rebuild": stock or None,
+                    # what, when and by what, the latest last (product_edits.EDIT_LOG), and the values that stand
+                    "edits": rec.manifest.get(EDIT_LOG) or [], "edited_since_build": rec.manifest.get(EDITED) or {},
                     "detail": None, "rebuild": None})
         return
     console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")
@@ -370,6 +373,14 @@ def index_check(
                          else "no catalogue product removed"))
     if stock:
         console.print(f"stock levels: {stock}", highlight=False)
+    edits = rec.manifest.get(EDIT_LOG) or []
+    if edits:       # an audit of `index edit` and PATCH /api/items/ID (stop 75): before, no command listed them
+        shown = edit_log_said(edits)
+        console.print(f"{len(edits)} edit{'s' if len(edits) != 1 else ''} logged"
+                      + (f", the last {len(shown)}" if len(shown) < len(edits) else "") + " (--json lists all):\n  "
+                      + "\n  ".join(shown), highlight=False)
+    if rec.manifest.get(EDITED):
+        console.print(edits_said(rec.manifest[EDITED]), highlight=False)
 
 
 @index_app.command("add")

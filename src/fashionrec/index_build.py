@@ -64,7 +64,7 @@ from fashionrec.index_reuse import description_sha256, embed_reusing, encode_reu
 from fashionrec.item_tables import plain
 from fashionrec.levels import levels_fingerprint
 from fashionrec.name_colours import COLOUR_FROM, fill_from_photos
-from fashionrec.product_edits import EDITED, edits_made_meanwhile, edits_said, keep_edits_since
+from fashionrec.product_edits import EDIT_LOG, EDITED, edits_made_meanwhile, edits_said, keep_edits_since
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE
 from fashionrec.stock import STOCK
 from fashionrec.stock_kept import keep_levels_set_since, stock_kept_said, write_built_levels
@@ -345,6 +345,9 @@ class IndexBuilding:
                     manifest[HIDDEN_BUILT] = sorted(i for i in catalog.report.hidden if i in catalogue_ids)
                 if edits_kept:
                     manifest[EDITED] = edits_kept
+                    # Their log, for `index check`'s audit: the entries of the products whose edits stand.
+                    manifest[EDIT_LOG] = [e for e in (replacing or {}).get(EDIT_LOG) or []
+                                          if str(e.get("id")) in edits_kept]
                 # An edit a server made while this build embedded (read above, before it): said, not lost unsaid.
                 edited_during = edits_made_meanwhile(out_dir, edited_before)
                 if replaced:

@@ -23,6 +23,12 @@ FOLDER`).
 
 A stock change wrote the folder in full (539 MB at 40k, 2.8 s, stop 67): a generation held added rows only, so a
 changed level of a base row would have been lost. Now it is a generation of the levels alone (stop 68).
+
+An edit (``fashionrec index edit``, ``PATCH /api/items/{id}``, stop 74) wrote the folder in full too: 534 MB, 17-24 s
+through the CLI and 29-31 s through a server's PATCH at 40k, for one changed row (stop 75). Now a generation holds the
+base rows edited since (:attr:`Base.edited`): after its added rows, ``delta.G.csv`` has each edited base row as it
+is now, and ``delta.G.npz`` their ``edited_ids`` and ``edited_text_embeddings`` (an edit keeps the photo embedding),
+which a load puts in place of the base's rows.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ import hashlib
 import io
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +82,10 @@ class Base:
     mapped: bool                    # its embeddings are memory-mapped by a load: a delta of stock levels only
     # (n,) float64: the stock level of each base row as its items.csv gives it (NaN for none); None: no stock column
     stock: np.ndarray | None = None
+    # The ids of base rows whose values (items.csv's row, text embedding) an edit changed since the base files were
+    # written: each generation holds them all, as it holds every stock level set since (a load of the last one alone
+    # must give the folder's state).
+    edited: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -84,6 +94,7 @@ class Delta:
 
     first: int
     removed: np.ndarray
+    edited: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))    # base ids whose rows changed
 
 
 def base_stock(items: pd.DataFrame) -> np.ndarray | None:
@@ -139,14 +150,18 @@ def delta_of(base: Base | None, ids: np.ndarray, columns: tuple) -> Delta | None
         kept = np.isin(base.ids, ids)
         first = int(kept.sum())
         removed = base.ids[~kept]
-        changed, limit = len(ids) - first + len(removed), min(MAX_ROWS, MAX_SHARE * len(base.ids))
+        # (an edited row removed since is a removal alone)
+        edited = np.array(sorted(base.edited), np.int64)
+        edited = edited[np.isin(edited, base.ids[kept])]
+        changed = len(ids) - first + len(removed) + len(edited)
+        limit = min(MAX_ROWS, MAX_SHARE * len(base.ids))
         if not np.array_equal(ids[:first], base.ids[kept]) or np.isin(ids[first:], base.ids).any():
             why = "a product removed from its base files was added again"
         elif changed > limit:
             why = (f"{changed:,} rows changed since its base files, past {limit:,.0f} ({MAX_ROWS:,} rows or "
                    f"{MAX_SHARE:.0%} of its {len(base.ids):,}, the fewer)")
         else:
-            return Delta(first, removed)
+            return Delta(first, removed, edited)
     log.info("saving the index in full, not as a generation of the changed rows: %s", why)
     return None
 
@@ -156,16 +171,20 @@ def write_delta(stage: Path, generation: int, delta: Delta, items: pd.DataFrame,
     """Write ``delta``'s files of ``generation`` into ``stage``; returns the manifest's ``"delta"`` record."""
     csv_name, npz_name = delta_names(generation)
     first = delta.first
+    # The edited base rows after the added ones, as they are now (all below ``first``: delta_of kept those alone).
+    edited_rows = pd.Index(ids).get_indexer(delta.edited)
     # Under the base's header (a first stock level is in the stock arrays: stock_changes).
-    items.iloc[first:][list(base.columns)].to_csv(stage / csv_name, index=False)
+    rows = np.concatenate([np.arange(first, len(ids)), edited_rows])
+    items.iloc[rows][list(base.columns)].to_csv(stage / csv_name, index=False)
     stock_ids, stock_levels = stock_changes(base, items, ids, first)
     with open(stage / npz_name, "wb") as f:
         np.savez(f, ids=ids[first:], embeddings=np.asarray(embeddings[first:], np.float32),
                  text_embeddings=np.asarray(text_embeddings[first:], np.float32), removed=delta.removed,
-                 stock_ids=stock_ids, stock_levels=stock_levels)
+                 stock_ids=stock_ids, stock_levels=stock_levels, edited_ids=delta.edited,
+                 edited_text_embeddings=np.asarray(text_embeddings[edited_rows], np.float32))
     return {"generation": generation, "base_rows": len(base.ids), "base_items_sha256": base_items_sha256,
             "rows": len(ids) - first, "removed": len(delta.removed), "stock": len(stock_ids),
-            "files": {name: file_sha256(stage / name) for name in (csv_name, npz_name)}}
+            "edited": len(delta.edited), "files": {name: file_sha256(stage / name) for name in (csv_name, npz_name)}}
 
 
 def _inconsistent(index_dir: Path, why: str) -> VectorIndexError:
@@ -210,16 +229,21 @@ def read_files(index_dir: Path, manifest: dict, read: Callable,
     # One text read as one file: the columns' types as a full save's items.csv gives them.
     items = read_items(io.BytesIO(raw + (b"" if raw.endswith(b"\n") else b"\n") + rows))
     with np.load(io.BytesIO(arrays)) as npz:
-        # (stock_*: a generation saved before stop 68 has none)
-        delta = {k: npz[k] for k in ("ids", "embeddings", "text_embeddings", "removed", "stock_ids", "stock_levels")
-                 if k in npz.files}
+        # (stock_*: a generation saved before stop 68 has none; edited_*: one saved before stop 75)
+        delta = {k: npz[k] for k in ("ids", "embeddings", "text_embeddings", "removed", "stock_ids", "stock_levels",
+                                     "edited_ids", "edited_text_embeddings") if k in npz.files}
     base_rows = int(record["base_rows"])
-    if len(items) - len(delta["ids"]) != base_rows or not (len(delta["ids"]) == len(delta["embeddings"])
-                                                           == len(delta["text_embeddings"])):
-        raise _inconsistent(index_dir, f"its items.csv holds {len(items) - len(delta['ids'])} rows, its manifest "
-                                       f"says {base_rows}")
+    edited_ids = np.asarray(delta.get("edited_ids", np.zeros(0, np.int64)), np.int64)
+    added = len(delta["ids"])
+    if len(items) - added - len(edited_ids) != base_rows or not (
+            added == len(delta["embeddings"]) == len(delta["text_embeddings"])) or len(edited_ids) != len(
+            delta.get("edited_text_embeddings", ())):
+        raise _inconsistent(index_dir, f"its items.csv holds {len(items) - added - len(edited_ids)} rows, its "
+                                       f"manifest says {base_rows}")
     base = Base(_whole_ids(items.iloc[:base_rows]), tuple(items.columns), record["base_items_sha256"], False,
-                base_stock(items.iloc[:base_rows]))
+                base_stock(items.iloc[:base_rows]), set(edited_ids.tolist()))
+    if len(edited_ids):
+        items = _with_edited_rows(index_dir, items, base, added, edited_ids)
     kept = ~np.isin(base.ids, delta["removed"])
     items = items[np.concatenate([kept, np.ones(len(delta["ids"]), bool)])].reset_index(drop=True)
     if len(delta.get("stock_ids", ())):
@@ -228,19 +252,36 @@ def read_files(index_dir: Path, manifest: dict, read: Callable,
         return items, None, None, None
     gone = np.flatnonzero(~kept)
     if not len(gone) and not len(delta["ids"]):
-        # Stock levels alone (or nothing): the base's arrays as a load without a generation reads them, mapped
-        # where large (a stock change on a memory-mapped base: delta_of).
+        # Stock levels and edits alone (or nothing): the base's arrays as a load without a generation reads them,
+        # mapped where large (a stock change on a memory-mapped base: delta_of).
         embeddings = read("embeddings.npy", embeddings_of)
         base.mapped = isinstance(embeddings, np.memmap)
         text_embeddings = read("text_embeddings.npy", np.load)
         for name, arr in (("embeddings.npy", embeddings), ("text_embeddings.npy", text_embeddings)):
             if len(arr) != base_rows:
                 raise _inconsistent(index_dir, f"its {name} holds {len(arr)} rows, its manifest says {base_rows}")
-        return items, embeddings, text_embeddings, base
-    embeddings = read("embeddings.npy", lambda p: _rows_and_after(p, base_rows, gone, delta["embeddings"]))
-    text_embeddings = read("text_embeddings.npy", lambda p: _rows_and_after(p, base_rows, gone,
-                                                                            delta["text_embeddings"]))
+    else:
+        embeddings = read("embeddings.npy", lambda p: _rows_and_after(p, base_rows, gone, delta["embeddings"]))
+        text_embeddings = read("text_embeddings.npy", lambda p: _rows_and_after(p, base_rows, gone,
+                                                                                delta["text_embeddings"]))
+    if len(edited_ids):     # (text embeddings are read into memory, never mapped: written over in place)
+        text_embeddings[pd.Index(_whole_ids(items)).get_indexer(edited_ids)] = delta["edited_text_embeddings"]
     return items, embeddings, text_embeddings, base
+
+
+def _with_edited_rows(index_dir: Path, items: pd.DataFrame, base: Base, added: int,
+                      edited_ids: np.ndarray) -> pd.DataFrame:
+    """``items`` (the base's rows, the added ones, then the edited base rows as a generation's CSV gives them) with
+    each edited row put in place of its base row, as a full save of the same state reads back."""
+    base_rows = len(base.ids)
+    edited = items.iloc[base_rows + added:]
+    rows = pd.Index(base.ids).get_indexer(edited_ids)
+    if (rows < 0).any() or not np.array_equal(_whole_ids(edited), edited_ids):
+        raise _inconsistent(index_dir, "its generation edits products its base files do not hold")
+    items = items.iloc[:base_rows + added].copy()
+    for at, column in enumerate(items.columns):     # column by column: each keeps its type (one CSV read)
+        items.iloc[rows, at] = edited[column].to_numpy()
+    return items
 
 
 def _with_stock(index_dir: Path, items: pd.DataFrame, ids: np.ndarray, levels: np.ndarray) -> pd.DataFrame:

@@ -74,7 +74,7 @@ def edit_item(item_id: ItemId, body: ItemEdit, service: ServiceDep, root: RootDe
     with service.change() as exclusive:
         found = service.rec.id_typed(item_id)
         changed = service.rec.edit_product(found, changes, allow_new_values=body.allow_new_values,
-                                           warnings=warnings, exclusive=exclusive)
+                                           warnings=warnings, exclusive=exclusive, by=f"PATCH /api/items/{item_id}")
         item = service.rec.item(found)
     log.info("edited product %d: %s", found, ", ".join(changed) or "nothing changed")
     return edited(found, item, changed, warnings, root)
