@@ -234,3 +234,36 @@ def test_the_cli_table_names_each_result_by_its_id_as_the_shop_writes_it(tmp_pat
     shown = [line.split("│")[1].strip() for line in result.stdout.splitlines() if line.startswith("│")]
     shown = [cell for cell in shown if cell]        # a wrapped reason's second line has an empty id cell
     assert len(shown) == 5 and all(cell.startswith("SKU-") for cell in shown), result.stdout
+
+
+def test_a_handle_the_index_never_had_is_skipped_by_the_id_it_makes(shop_index, tmp_path: Path) -> None:
+    # Stop 74 (h74ids): on an index whose ids are made from Handles, `index stock NEW-HANDLE=4 --skip-unknown` and a
+    # --from file naming it in its id column were refused whole ("is no product id", "is not an integer"), while the
+    # same product in a Shopify export's Handle column was skipped by its hash. Now skipped and listed by the id its
+    # Handle makes; without --skip-unknown refused, saying so and what to do.
+    from fashionrec.shop_ids import handle_id
+
+    d, spelt = shop_index
+    manifest_path = d / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    # An index whose ids are made from its Handles: the spelling it records first hashes to its id.
+    manifest["ids_as_written"] = {str(handle_id("gone-tee")): "gone-tee", **manifest["ids_as_written"]}
+    manifest_path.write_text(json.dumps(manifest))
+    handle = "french-connection-men-black-tobacco-belt-942"
+    index = ["--index", str(d)]
+    said = _json(["index", "stock", "new-tee=4", f"{handle}=2", "--skip-unknown", *index])
+    assert (said["skipped"], said["skipped_as_written"]) == ([handle_id("new-tee")], ["new-tee"]), said
+    assert said["stock_as_written"] == {handle: 2}, said
+    levels_file = tmp_path / "levels.csv"
+    levels_file.write_text(f"id,stock\n{handle},5\nnew-tee,0\n", encoding="utf-8")
+    said = _json(["index", "stock", "--from", str(levels_file), "--skip-unknown", *index])
+    assert said["skipped_as_written"] == ["new-tee"] and said["stock_as_written"] == {handle: 5}, said
+    result = runner.invoke(app, ["index", "stock", "--from", str(levels_file), *index])
+    text = " ".join(result.stderr.split())
+    assert result.exit_code == 2 and "'new-tee' is no product of this index" in text and "--skip-unknown" in text, text
+    assert Recommender.load(d).items.set_index("id")["stock"][spelt[handle]] == 5       # nothing changed
+    with TestClient(create_app(Settings(index_dir=d, api_key=KEY))) as c:
+        put = c.put("/api/stock?skip_unknown=true", json={"levels": {"new-tee": 1, handle: 0}},
+                    headers={"X-API-Key": KEY})
+        assert put.status_code == 200 and put.json()["skipped"] == [handle_id("new-tee")], put.text
+        assert put.json()["skipped_as_written"] == ["new-tee"], put.text

@@ -392,8 +392,8 @@ def _checked_levels(as_id: Callable, levels) -> dict[int, float]:
     for key, value in dict(levels).items():
         try:
             item_id = as_id(key)
-        except BadInputError:
-            bad.append(f"{key!r} is no product id")
+        except BadInputError as e:
+            bad.append(str(e) if isinstance(key, str) else f"{key!r} is no product id")
             continue
         try:
             level = math.nan if value is None else stock_level(value)

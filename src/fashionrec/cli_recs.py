@@ -843,15 +843,23 @@ def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = 
     read = None
     if from_file is not None:
         from fashionrec.catalog import written_ids
+        from fashionrec.shop_ids import new_product_id
         from fashionrec.stock_file import read_levels_file
         from fashionrec.typed_ids import typed_reader
 
         manifest = _manifest_of(index) if index is not None else {}
         # An id cell that is no number read as `index stock HANDLE=0` reads it: the product the index records written
         # so (a file of Handles was "not an integer", stop 74). Numbers are read as the loader reads them.
-        spelt = typed_reader(written_ids(manifest), lambda _: False) if written_ids(manifest) else None
+        written = written_ids(manifest)
+        reader = typed_reader(written, lambda _: False) if written else None
+
+        def spelt(text: str) -> int | None:
+            # A Handle or code the index never had (a product not added yet) is the id it makes, where the index's
+            # ids are made so, for --skip-unknown to skip: the file was refused by line, "not an integer" (stop 75).
+            found = reader(text)
+            return found if found is not None else new_product_id(text, written)
         try:
-            read = read_levels_file(from_file, manifest.get("data_dir"), spelt)
+            read = read_levels_file(from_file, manifest.get("data_dir"), spelt if written else None)
         except FashionrecError as e:
             fail(str(e))
         given.update(read.levels)

@@ -29,6 +29,7 @@ from fashionrec.catalog import (
 )
 from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.results import FILTER_KEYS, UNSURE
+from fashionrec.shop_ids import new_product_id
 from fashionrec.stock import STOCK, is_sold_out, levels_of, showing_sold_out
 from fashionrec.typed_ids import Spellings, no_such_id, typed_reader
 from fashionrec.visibility import HIDDEN, HIDDEN_BY, hidden_ids
@@ -597,7 +598,12 @@ class ItemTables:
                 return self._as_id(key)         # 15970 (Python's callers), refusing True and 15970.5 as ever
             found = read(key)
             if found is None:
-                raise BadInputError(f"{key!r} is no product id")
+                # A Handle or code never added, where the ids are made so: said as one, with the way to set the
+                # others (stop 75; it read as a typo).
+                new = new_product_id(key, self.manifest.get(IDS_AS_WRITTEN) or {})
+                raise BadInputError(f"{key!r} is no product id" if new is None else
+                                    f"{key!r} is no product of this index (one not added yet? its id would be "
+                                    f"{new}): --skip-unknown sets the others and lists it")
             return found
         return as_id
 

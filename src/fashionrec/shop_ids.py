@@ -22,6 +22,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 
 from fashionrec.column_map import spelling
@@ -63,6 +64,26 @@ def is_product_code(text: str) -> bool:
     if not _CODE.fullmatch(text) or text.lower() in _NO_VALUE:
         return False
     return any(c.isdigit() for c in text) or bool(_JOINED.fullmatch(text))
+
+
+def ids_made_from_text(written: dict[str, str]) -> bool:
+    """Whether an index's ids are made from its shop's Handles or codes: one of the first spellings its manifest
+    records (``written``, its ids_as_written, {id: as written}) hashes to its own id (:func:`handle_id`). A zero-padded
+    "0015970" is its digits, no hash: such an index's ids are the shop's numbers."""
+    return any(handle_id(spelt) == int(key) for key, spelt in itertools.islice(written.items(), 100)
+               if key.isdecimal())
+
+
+def new_product_id(typed: str, written: dict[str, str]) -> int | None:
+    """The id ``typed`` (a Handle or code no product of the index has: one the shop has not added yet) makes on an
+    index whose ids are made so (:func:`ids_made_from_text`), as the next build would give it; None elsewhere, or
+    where it is no Handle nor code (spaces, a spreadsheet's "n/a"). `index stock NEW-HANDLE=4 --skip-unknown` was
+    refused as "is no product id", while the same Handle in a Shopify export's Handle column was skipped by this
+    hash (stop 74, h74ids)."""
+    text = typed.strip()
+    if not _CODE.fullmatch(text) or text.lower() in _NO_VALUE or not ids_made_from_text(written):
+        return None
+    return handle_id(text)
 
 
 def no_code_said(given: str, column: str) -> str:

@@ -158,14 +158,23 @@ def unknown_ids(rec, given: dict) -> list[str]:
     """The keys of ``given`` (ids as written, each with its level) that name an id the index ``rec`` does not hold:
     what `index stock --skip-unknown` and ``PUT /api/stock?skip_unknown=true`` leave out and list. Each read as
     set_stock reads it (``rec.ids_reader``: a number, or a Handle or "0015970" the index records; stop 74). What names
-    no id at all ("abc") is not among them: set_stock refuses it, as it is a typo, not a product elsewhere."""
+    no id at all ("abc") is not among them: set_stock refuses it, as it is a typo, not a product elsewhere; except on
+    an index whose ids are made from Handles or codes, where a Handle it never had is a product not added yet
+    (``shop_ids.new_product_id``, stop 75).
+    (catalog imports this module: its names are imported here.)"""
+    from fashionrec.catalog import written_ids
+    from fashionrec.shop_ids import new_product_id
+
     read = rec.ids_reader()
+    written = written_ids(rec.manifest)
 
     def held_not(key) -> bool:
         try:
             return read(key) not in rec
         except BadInputError:
-            return False
+            # A Handle or code the index never had, on an index whose ids are made from them: a product the shop
+            # has not added yet, skipped by the id it will have (stop 75); elsewhere a typo, refused.
+            return isinstance(key, str) and new_product_id(key, written) is not None
     return [str(k) for k in given if held_not(k)]
 
 
@@ -181,8 +190,18 @@ def skipped_lists(rec, skipped: list[str]) -> dict[str, list]:
     """What an answer lists of the ids :func:`unknown_ids` left out: ``skipped`` (numbers, each read as the index
     ``rec`` reads it: a removed product's Handle its number) and ``skipped_as_written`` (as sent), as ``PUT
     /api/stock?skip_unknown=true`` and `index stock --skip-unknown --json` both answer."""
+    from fashionrec.catalog import written_ids
+    from fashionrec.shop_ids import new_product_id
+
     read = rec.ids_reader() if skipped else None       # (``rec`` None where nothing was loaded or skipped)
-    return {"skipped": [read(k) for k in skipped], "skipped_as_written": [k.strip() for k in skipped]}
+    written = written_ids(rec.manifest) if skipped else {}
+
+    def number(key: str) -> int:
+        try:
+            return read(key)
+        except BadInputError:       # a Handle never added (unknown_ids): the id its Handle makes
+            return new_product_id(key, written)
+    return {"skipped": [number(k) for k in skipped], "skipped_as_written": [k.strip() for k in skipped]}
 
 
 def levels_set_said(rec, done: dict) -> dict:
