@@ -550,13 +550,17 @@ def test_a_token_on_the_command_line_is_said_to_be_seen_by_every_account(tmp_pat
     assert "command line" not in caplog.text
 
 
-def test_data_check_warns_about_a_styles_csv_with_no_rows(tmp_path: Path) -> None:
+def test_data_check_exits_2_for_a_styles_csv_with_no_rows(tmp_path: Path) -> None:
+    # Stop 74 (h74exit): a header alone warned and exited 0, so a CI step took an empty export for a good one; exit 2
+    # as where every row is left out (stop 75), the last line what to fix, the JSON report still written.
     (tmp_path / "images").mkdir()
     (tmp_path / "styles.csv").write_text("id,gender,masterCategory,subCategory,articleType,baseColour,season,year,"
                                          "usage,productDisplayName\n")
-    result = runner.invoke(app, ["data", "check", str(tmp_path)])
-    assert result.exit_code == 0 and "has a header but no product rows" in flat(result.output)
-    assert runner.invoke(app, ["data", "check", str(tmp_path), "--strict"]).exit_code == 1
+    result = runner.invoke(app, ["data", "check", str(tmp_path), "--json", str(tmp_path / "report.json")])
+    last = flat(result.output).rsplit("error: ", 1)[-1]
+    assert result.exit_code == 2 and "has a header but no product rows: nothing to check" in last, result.output
+    assert "export the products again" in last and json.loads((tmp_path / "report.json").read_text())["rows"] == 0
+    assert runner.invoke(app, ["data", "check", str(tmp_path), "--strict"]).exit_code == 2
 
 
 def test_data_check_exits_2_saying_what_to_fix_where_no_row_is_usable(tmp_path: Path) -> None:

@@ -586,15 +586,18 @@ def _data_check(data_dir: Path | None, json_out: Path | None, strict: bool) -> N
         emit_json(json_out, {**report.to_dict(), "data_dir": str(Path(catalog.root).resolve()),
                              "types_the_shipped_model_lacks": lacks, **provenance()}, "report")
     if report.rows == 0:
-        console.print(f"warning: {catalog.root / report.table_name} has a header but no product rows: nothing to train "
-                      "on, index or evaluate", highlight=False)
+        # A header alone warned and exited 0 (stop 74, h74exit): a CI step took an empty export for a good one. Exit 2
+        # as where every row is left out, the last line what to fix (stop 75).
+        fail(f"{catalog.root / report.table_name} has a header but no product rows: nothing to check, train on, "
+             "index or evaluate (an export of no products, or a filter that matched none?): export the products "
+             f"again and run `fashionrec data check {data_dir or catalog.root}`")
     if report.rows and not report.with_image:
         # Every row left out was exit 0 (stop 74's new user: 250 rows rejected), a catalogue of nothing passed a CI
         # step as a good one: exit 2 as for other input the CLI cannot use, the last line what to fix.
         from fashionrec.none_usable import nothing_usable_said
 
         fail(nothing_usable_said(report, str(data_dir or catalog.root)))
-    if strict and (report.left_out() or report.images_without_row or report.rows == 0):
+    if strict and (report.left_out() or report.images_without_row):
         err_console.print("--strict: " + (report.left_out() or f"{report.rows} rows, "
                                       f"{len(report.images_without_row)} images without a row"), highlight=False)
         raise typer.Exit(1)

@@ -4,7 +4,7 @@
 integer", "classes 0 articleTypes"), so a script or a CI step took a catalogue of nothing for a good one. It now
 exits 2, the CLI's code for input it cannot use, its last line this one: how many rows were left out for what, the
 most common reason with the line that gave it, and what to do. Some rows usable is still exit 0 with their count
-(`--strict` makes it 1); a table with a header and no rows keeps its warning and exit 0 (nothing was claimed).
+(`--strict` makes it 1); a table with a header and no rows exits 2 too since stop 75 (the CLI says so).
 """
 
 from __future__ import annotations
