@@ -575,7 +575,9 @@ def test_data_check_exits_2_saying_what_to_fix_where_no_row_is_usable(tmp_path: 
     last = flat(result.output).rsplit("error: ", 1)[-1]
     assert result.exit_code == 2, result.output
     assert last.startswith("no usable product in 5 rows of styles.csv: all 5 rows rejected (each as line 2: "
-                           "id 'X0' is not an integer). Fix that and run `fashionrec data check"), last
+                           "id 'X0' is a product code, not a whole number: "), last
+    assert last.endswith(" else give the row its product's number). Fix that and run `fashionrec data check "
+                         f"{tmp_path}` again (the lines above list them)"), last
     assert runner.invoke(app, ["data", "check", str(tmp_path), "--strict"]).exit_code == 2
     # Rows without a photo are no usable product either: the line names the photo to give.
     (tmp_path / "styles.csv").write_text(header + row.format(12933))

@@ -1488,10 +1488,19 @@ def test_a_shops_sku_codes_mapped_to_id_are_read_as_ids_kept_as_written(tmp_path
     save_column_map(stocked, {**SHOP_MAP, "sku": "id"})
     said = " ".join(runner.invoke(app, ["data", "check", str(stocked)]).output.split())
     assert "1 sold out (id SKU-1)" in said, said
-    # A catalogue's own id column keeps refusing a code: a typo there is no SKU.
-    plain = _shop(tmp_path / "plain", ["SKU-1,Tee,Tshirts,Blue,499"])
+    # A catalogue's own id column keeps refusing a code: a typo there is no SKU. It said "not an integer" alone (stop
+    # 74, h74exit): it now says the mapping that reads a shop's codes there, which then reads them (stop 75).
+    plain = _shop(tmp_path / "plain", ["SKU-1,Tee,Tshirts,Blue,499", "12933,Jeans,Jeans,Blue,999"])
     save_column_map(plain, SHOP_MAP)
-    assert len(load_catalog(plain, check_images=False, progress=False, warn=False).report.rows_rejected) == 1
+    rejected = load_catalog(plain, check_images=False, progress=False, warn=False).report.rows_rejected
+    assert [r.id_field for r in rejected] == ["SKU-1"], rejected
+    assert rejected[0].reason.startswith("id 'SKU-1' is a product code, not a whole number: where the id column "
+                                         "holds the shop's codes, say so once with `fashionrec data columns "), rejected
+    assert " id=id` (writes columns.json beside styles.csv)" in rejected[0].reason, rejected[0].reason
+    save_column_map(plain, {**SHOP_MAP, "id": "id"})
+    read = load_catalog(plain, check_images=False, progress=False, warn=False)
+    assert not read.report.rows_rejected and read.report.ids_written_otherwise == {"SKU-1": handle_id("SKU-1")}
+    assert sorted(read.table["id"]) == sorted([12933, handle_id("SKU-1")])
 
 
 def test_a_shops_codes_without_a_digit_mapped_to_id_are_ids_and_a_word_is_told_what_to_do(tmp_path: Path) -> None:

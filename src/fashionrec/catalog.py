@@ -1431,12 +1431,20 @@ def _separator(header_line: str, said: str | None, report: DataReport, folder: P
     return ","
 
 
-def _bad_id(row: list[str], header: list[str], id_at: int, codes_in: str = "") -> str:
+def _bad_id(row: list[str], header: list[str], id_at: int, codes_in: str = "", folder: Path | None = None,
+            id_name: str = "id") -> str:
     """Why a row's id is not one, with what it most likely is: the header again (two exports joined), or a
     spreadsheet's number format ("3.4823E+4", "23494.0"; one that lost digits is said to have). ``codes_in``: the
-    shop's column mapped to id, whose product codes are ids too (shop_ids.no_code_said), "" for an id column."""
+    shop's column mapped to id, whose product codes are ids too (shop_ids.no_code_said), "" for an id column, where
+    a product code is said with the mapping that reads its codes (``folder``'s columns.json; ``id_name``: the id
+    column's name as the header writes it)."""
     given = row[id_at].strip()
     plain = no_code_said(given, codes_in) if codes_in else f"id {given!r} is not an integer"
+    if not codes_in and folder is not None and is_product_code(given):
+        # "not an integer" alone left a shop keyed by SKU codes in a column named id no way on (stop 74, h74exit).
+        plain = (f"id {given!r} is a product code, not a whole number: where the id column holds the shop's codes, "
+                 f"say so once with {map_command(folder, [(id_name, 'id')])} and each code is read as its product's "
+                 "id (kept as written); else give the row its product's number")
     if not given:
         # "id '' is not an integer" said neither that it was empty nor what to do (a new user's trial, stop 67).
         return ("the row has no id: give it its product's id (a whole number), or remove the line if it is no "
@@ -1783,8 +1791,11 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     # (No name in a file of levels, `index stock --from`'s: a row of extra fields is then refused, not recovered.)
     name_at = header.index("productDisplayName") if "productDisplayName" in header else None
     id_at = header.index("id")
-    # A column of the shop's own mapped to id (a SKU): its codes are ids as a Handle's are (shop_ids).
-    code_ids = made_at is None and _spelling(raw[id_at]) != "id"
+    # A column of the shop's own mapped to id (a SKU): its codes are ids as a Handle's are (shop_ids). A column named
+    # id holds numbers (a code there is a typo), unless columns.json maps it to id: the shop's word that its id column
+    # holds its codes (`data columns DIR id=id`, stop 75; before, no way on but renaming the column in every export).
+    code_ids = made_at is None and (_spelling(raw[id_at]) != "id" or any(
+        _spelling(h) == _spelling(raw[id_at]) and c == "id" for h, c in report.column_map.items()))
     also_at = [raw.index(h) for h in also if h in raw]
 
     def reject(line: int, reason: str, row: list[str]) -> None:
@@ -2026,7 +2037,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
                     report.ids_from = report.ids_from or raw[id_at]
                     report.ids_coded = True
                 if spelt_id is None:
-                    reject(line, _bad_id(row, header, id_at, raw[id_at] if code_ids else ""), row)
+                    reject(line, _bad_id(row, header, id_at, raw[id_at] if code_ids else "", folder, raw[id_at]), row)
                     continue
                 item_id = spelt_id
         if not -2**63 <= item_id < 2**63:      # it stopped every command with an OverflowError (a trial)
