@@ -82,6 +82,14 @@ def test_the_api_takes_an_id_as_the_shop_writes_it(shop_index) -> None:
         item = c.get(f"/api/items/{handle}")
         assert item.status_code == 200 and item.json()["id"] == belt, item.text
         assert item.json()["id_as_written"] == handle
+        # Its photo's address names it as the shop does (stop 74's h74user: /images/<the hash>.jpg, the shop's access
+        # log never naming its own id); the number still serves it, a zero-padded id keeps its number.
+        assert item.json()["image_url"] == f"/images/{handle}.jpg", item.text
+        photo = c.get(item.json()["image_url"])
+        assert photo.status_code == 200 and photo.content == c.get(f"/images/{belt}.jpg").content
+        padded = next(w for w in spelt if w.startswith("00"))
+        assert c.get(f"/api/items/{padded}").json()["image_url"] == f"/images/{spelt[padded]}.jpg"
+        assert c.get("/images/navy-tees.jpg").status_code == 404
         for path in ("similar", "outfit", "other-colours"):
             assert c.get(f"/api/items/{handle}/{path}").json() == c.get(f"/api/items/{belt}/{path}").json(), path
         assert c.get(f"/item/{handle}").status_code == 200
@@ -267,3 +275,11 @@ def test_a_handle_the_index_never_had_is_skipped_by_the_id_it_makes(shop_index, 
                     headers={"X-API-Key": KEY})
         assert put.status_code == 200 and put.json()["skipped"] == [handle_id("new-tee")], put.text
         assert put.json()["skipped_as_written"] == ["new-tee"], put.text
+
+
+def test_a_photos_address_is_the_id_as_written_unless_a_slash_would_break_it() -> None:
+    from fashionrec.api.schemas import image_url
+
+    assert image_url(7, "SKU-10021", "/recs") == "/recs/images/SKU-10021.jpg"
+    assert image_url(7, "navy tee#2") == "/images/navy%20tee%232.jpg"
+    assert image_url(7, "ts_navy/42") == image_url(7, "0000007") == image_url(7, None) == "/images/7.jpg"

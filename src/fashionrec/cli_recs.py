@@ -462,10 +462,10 @@ def index_add(
     if as_json:
         # What POST /api/items answers (a pipe once saw no warnings: they went to stderr alone), and the product as
         # added, as GET /api/items/ID answers it (the CLI's one field more: the API's answer is that call away).
-        from fashionrec.api.schemas import Created
+        from fashionrec.api.schemas import Created, image_url
 
         print_json({**Created(id=new_id, id_as_written=str(item.get("id_as_written") or new_id),
-                              image_url=f"/images/{new_id}.jpg", warnings=warned,
+                              image_url=image_url(new_id, item.get("id_as_written")), warnings=warned,
                               filled_in={h: item.get(h) for h in filled}).model_dump(mode="json"),
                     "item": _json_item(item, new_id)})
         for said in warned:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -330,6 +331,17 @@ def _clean(v: Any) -> Any:
     return v
 
 
+def image_url(item_id: int, as_written: object = None, root: str = "") -> str:
+    """The address of product ``item_id``'s photo under ``root``: by the id as the shop writes it (``as_written``, a
+    Handle or a SKU code, URL-quoted) where that is no number, else by the number. The numbers made from a shop's codes
+    ("/images/6299080797350856.jpg") were all a shop keyed by them found in its access log for its own product (stop
+    74, h74user); the route takes either (routes/images.py). A spelling with a "/" ("ts_navy/42") keeps the number:
+    the server reads a quoted slash in a path as one, so no route would match it."""
+    text = str(as_written or "").strip()
+    named = text if text and not text.isdecimal() and "/" not in text else str(item_id)
+    return f"{root}/images/{quote(named, safe='')}.jpg"
+
+
 def to_item(d: dict, item_id: int | None = None, root: str = "") -> Item:
     """A recommender item dict (catalogue columns + ``pred_<head>``/``pred_<head>_prob``) -> :class:`Item`;
     its ``image_url`` under ``root``, the path the server is reached under (``deps.root_path``)."""
@@ -359,7 +371,8 @@ def to_item(d: dict, item_id: int | None = None, root: str = "") -> Item:
         label, prob = _clean(d.get(f"pred_{head}")), _clean(d.get(f"pred_{head}_prob"))
         if label is not None:
             predicted[head] = Prediction(label=str(label), prob=float(prob or 0.0))
-    return Item(id=iid, id_as_written=str(d.get(ID_AS_WRITTEN) or iid), image_url=f"{root}/images/{iid}.jpg",
+    return Item(id=iid, id_as_written=str(d.get(ID_AS_WRITTEN) or iid), image_url=image_url(iid, d.get(ID_AS_WRITTEN),
+                                                                                            root),
                 predicted=predicted, display_name=shown_name(fields, iid),
                 **fields)
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 from PIL import Image
 
-from fashionrec.api.deps import ServiceDep
+from fashionrec.api.deps import ItemId, ServiceDep
 from fashionrec.api.schemas import Error
 from fashionrec.catalog import open_rgb
 from fashionrec.errors import NotFoundError
@@ -103,7 +103,7 @@ def _unchanged(request: Request, validators: dict[str, str]) -> bool:
                              "content": {t: {} for t in ("image/jpeg", "image/png", "image/webp", "image/gif")}},
                        304: {"description": "The copy named by If-None-Match or If-Modified-Since is current."},
                        404: {"model": Error}, 422: {"model": Error}})
-def product_image(item_id: int, service: ServiceDep, request: Request,
+def product_image(item_id: ItemId, service: ServiceDep, request: Request,
                   asked: int = Query(SERVED_SIDE, alias="max", ge=32, le=8192,
                                      description="Longest side in pixels, rounded up to the next of 120, 240, "
                                                  "480, 800 or 1600 (1600 above that): a photo within either is "
@@ -112,6 +112,8 @@ def product_image(item_id: int, service: ServiceDep, request: Request,
     """The photo of product ``item_id``, at most ``max`` pixels on its longest side (rounded up as said).
     Revalidate with If-None-Match (its ETag) or If-Modified-Since: a current copy gets 304 Not Modified."""
     with service.reading():     # not while a product goes in or out (its row numbers change then)
+        # The number or the id as the shop writes it (a Handle, a SKU code: schemas.image_url gives it so, stop 75)
+        item_id = service.rec.id_typed(item_id)
         path = service.rec.image_path(item_id)  # NotFoundError for an unknown id
     if not path.is_file():
         raise NotFoundError(f"item {item_id} has no image file")

@@ -26,7 +26,7 @@ from fashionrec.api.deps import (
 )
 from fashionrec.api.revalidation import answering
 from fashionrec.api.routes.search import found_by_text
-from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, to_item, to_rec
+from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, image_url, to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES, ID_AS_WRITTEN
 from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.filed_elsewhere import kids_filed_elsewhere, kids_said
@@ -297,7 +297,7 @@ def add_item(
     filled = {head: item.get(head) for head in ATTRIBUTES          # not a label left empty (stop 69), as the CLI
               if head not in {*metadata, *row} and item.get(head) not in (None, "")}
     return Created(id=new_id, id_as_written=str(item.get(ID_AS_WRITTEN) or new_id),
-                   image_url=f"{root}/images/{new_id}.jpg", warnings=warnings, filled_in=filled)
+                   image_url=image_url(new_id, item.get(ID_AS_WRITTEN), root), warnings=warnings, filled_in=filled)
 
 
 @router.delete("/{item_id}", response_model=Item, dependencies=[Depends(require_api_key)],
