@@ -649,11 +649,12 @@ class DataReport:
         several = [i for i in options if len(set(self.option_colours.get(i, []))) > 1]
         left = max(self.rows - len(options) - len(named), 0)
         return (f"colours          no colour column, so read, not labelled: {len(options)} from a variant line's "
-                f"colour option" + (f" (ids {first_few(options, 5)})" if options else "")
-                + (f", {len(several)} of them naming several colours, read as the first (ids {first_few(several, 5)})"
+                f"colour option" + (f" (ids {first_few(self.named(options), 5)})" if options else "")
+                + (f", {len(several)} of them naming several colours, read as the first (ids "
+                   f"{first_few(self.named(several), 5)})"
                    if several else "")
                 + f"; {len(named)} from the one colour the product's name says"
-                + (f" (ids {first_few(named, 5)})" if named else "")
+                + (f" (ids {first_few(self.named(named), 5)})" if named else "")
                 + f"; {left} from the tagger's reading of the photo at `index build`; the API's items say which "
                 "(baseColour_from); a colour column (or columns.json mapping one) gives the shop's own labels")
 
@@ -682,7 +683,7 @@ class DataReport:
                          f"(lines {first_few(self.stray_quote_lines)}; a quote that swallowed the fields after it is "
                          "taken out); check their names")
         for column, ids in self.invalid_values.items():
-            lines.append(f"invalid {column:<8} {len(ids)} rows kept with it missing (ids {first_few(ids)})"
+            lines.append(f"invalid {column:<8} {len(ids)} rows kept with it missing (ids {first_few(self.named(ids))})"
                          + ("; a price is an amount of 0 or more, such as 499, 1299.50 or ₹1,299"
                             if column == PRICE else
                             "; a stock level is a quantity (0 is sold out) or yes/no" if column == STOCK else ""))
@@ -690,27 +691,30 @@ class DataReport:
         lines += self.rejected_lines(20)
         lines += [
             f"with image       {self.with_image}",
-            f"missing image    {self.missing_image}" + (f" (ids {first_few(self.missing_image_ids)})"
+            f"missing image    {self.missing_image}" + (f" (ids {first_few(self.named(self.missing_image_ids))})"
                                                           if self.missing_image_ids else "")
-            + "".join(f"; {reason}: ids {first_few(ids, 10)}" for reason, ids in self._missing_by_reason().items()),
+            + "".join(f"; {reason}: ids {first_few(self.named(ids), 10)}"
+                      for reason, ids in self._missing_by_reason().items()),
             f"unreadable image {len(self.unreadable_image)}",
         ]
-        lines += [f"  id {p.id}: {p.reason}" for p in self.unreadable_image[:20]]
+        lines += [f"  id {self.named([p.id])[0]}: {p.reason}" for p in self.unreadable_image[:20]]
         if len(self.unreadable_image) > 20:
             lines.append(f"  ... and {len(self.unreadable_image) - 20} more (see --json)")
         if self.blank_image_ids:
-            lines.append(f"blank image      {len(self.blank_image_ids)} (ids {first_few(self.blank_image_ids)}): "
-                         "one flat colour, kept; replace these photos")
+            lines.append(f"blank image      {len(self.blank_image_ids)} "
+                         f"(ids {first_few(self.named(self.blank_image_ids))}): one flat colour, kept; replace "
+                         "these photos")
         if self.greyscale_image_ids:
             lines.append(f"greyscale image  {len(self.greyscale_image_ids)} "
-                         f"(ids {first_few(self.greyscale_image_ids)}): the product's colour cannot be seen, kept; "
-                         "replace these photos")
+                         f"(ids {first_few(self.named(self.greyscale_image_ids))}): the product's colour cannot be "
+                         "seen, kept; replace these photos")
         if self.tiny_image_ids:
-            lines.append(f"tiny image       {len(self.tiny_image_ids)} (ids {first_few(self.tiny_image_ids)}): under "
-                         f"{MIN_PHOTO_SIDE} pixels on a side, kept; replace these photos")
+            lines.append(f"tiny image       {len(self.tiny_image_ids)} "
+                         f"(ids {first_few(self.named(self.tiny_image_ids))}): under {MIN_PHOTO_SIDE} pixels on a "
+                         "side, kept; replace these photos")
         if self.long_thin_image_ids:
             thin = self.long_thin_image_ids
-            lines.append(f"long thin image  {len(thin)} (ids {first_few(thin)}): "
+            lines.append(f"long thin image  {len(thin)} (ids {first_few(self.named(thin))}): "
                          f"over {LONG_THIN_RATIO}:1 either way, so a thin band where a model fits it into its 3:4 "
                          "frame, kept; replace these photos (or pad them to 3:4)")
         if self.shared_photos:
@@ -719,7 +723,7 @@ class DataReport:
             lines.append(f"same photo       {len(self.shared_photos):,} photos are each the photo of several rows "
                          f"({rows:,} rows); {len(differ)} of them are the photo of rows whose labels differ: each "
                          "time one of those rows has the wrong photo or wrong labels")
-            lines += [f"  ids {' = '.join(map(str, g['ids']))}: {', '.join(g['differ'])} "
+            lines += [f"  ids {' = '.join(map(str, self.named(g['ids'])))}: {', '.join(g['differ'])} "
                       f"{'differs' if len(g['differ']) == 1 else 'differ'}" for g in differ[:10]]
             if len(differ) > 10:
                 lines.append(f"  ... and {len(differ) - 10} more (see --json)")
@@ -819,7 +823,7 @@ class DataReport:
                          "right-to-left override (which shows a name backwards)")
         if self.long_names:
             lines.append(f"long name        {len(self.long_names)} (id{'s' if len(self.long_names) != 1 else ''} "
-                         f"{first_few(self.long_names, 5)}): over "
+                         f"{first_few(self.named(self.long_names), 5)}): over "
                          f"{LONG_NAME} characters, kept; check these rows")
         if self.invisible_char_lines:
             lines.append(f"invisible chars  taken out of the labels of {len(self.invisible_char_lines)} lines "
@@ -827,7 +831,8 @@ class DataReport:
                          "a no-break space did (made a plain space, in the names too)")
         for column, typos in self.possible_typos.items():
             said = "; ".join(f"{t['value']!r} ({t['rows']} row{'s' if t['rows'] != 1 else ''}, "
-                             f"id{'s' if t['rows'] != 1 else ''} {first_few(t['ids'], 5)}) is like {t['like']!r} "
+                             f"id{'s' if t['rows'] != 1 else ''} {first_few(self.named(t['ids']), 5)}) is like "
+                             f"{t['like']!r} "
                              f"({t['like_rows']:,})" for t in typos[:5])
             lines.append(f"possible typo    {column}: {said}{' ...' if len(typos) > 5 else ''}; kept as written: "
                          f"correct {self.table_name} if they are")
@@ -871,7 +876,8 @@ class DataReport:
                 k = len(self.no_level_word_ids)
                 lines.append(f"  {k} row{'s' if k != 1 else ''} with no stock level "
                              f"({', '.join(repr(w) for w in NO_LEVEL_WORDS)}: id{'s' if k != 1 else ''} "
-                             f"{first_few(self.no_level_word_ids, 10)}): kept available, as a row without a level")
+                             f"{first_few(self.named(self.no_level_word_ids), 10)}): kept available, as a row without "
+                             "a level")
         if self.visibility_columns:
             lines.append(self.hidden_said())
         if self.not_for_sale:
@@ -889,7 +895,8 @@ class DataReport:
                             f"{map_command(self.data_dir, [(priced[0], PRICE)])}, or rename it Price in the header, "
                             "to read it" if priced else ""))
         if self.missing_values:
-            empty = ", ".join(f"{k}: {v}" + (f" (id{'s' if v != 1 else ''} {first_few(self.missing_value_ids[k], 5)})"
+            empty = ", ".join(f"{k}: {v}" + (f" (id{'s' if v != 1 else ''} "
+                                              f"{first_few(self.named(self.missing_value_ids[k]), 5)})"
                                               if self.missing_value_ids.get(k) else "")
                               for k, v in self.missing_values.items() if v and k not in self.absent_columns)
             lines.append(f"empty fields     {empty or 'none'}")
