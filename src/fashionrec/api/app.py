@@ -120,8 +120,9 @@ def _page_message(exc: RequestValidationError, path: str, root: str = "") -> str
             parts.append(f"That search is too long: use at most {err['ctx']['max_length']} characters.")
         elif name == "item_id" and path.startswith("/images/"):
             # Not opening with the quote: the page capitalises its message's first letter ("'Abc' is ...").
-            parts.append(f"There is no product photo {given!r}: product photos are addressed by number, like "
-                         f"{root}/images/15970.jpg.")
+            # (An id of over 1,000 characters: a photo's address takes the shop's spelling too since stop 75.)
+            parts.append(f"There is no product photo {given!r}: product photos are addressed by the product's id, "
+                         f"like {root}/images/15970.jpg.")
         elif name == "item_id":
             parts.append(f"There is no product {given!r}: product pages are addressed by number, like "
                          f"{root}/item/15970.")
