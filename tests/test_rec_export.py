@@ -270,3 +270,24 @@ def test_a_forked_worker_has_locks_of_its_own(monkeypatch) -> None:
     with rec.lock.read():       # would wait for the parent's writer with the copied lock
         pass
     done.set()
+
+
+def test_a_hidden_products_lists_are_left_out_and_said_unless_asked_for(tmp_path: Path) -> None:
+    # A product the shop hides had its lists written as any other's (stop 75): a shop importing them showed
+    # recommendations on a page it hides. Left out and said; --include-hidden writes them; asked for alone, refused.
+    rec = shared_recommender()
+    ids = rec.items["id"].astype(int).tolist()[:4]
+    rec.set_hidden({ids[1]: True}, save=False)       # in memory: the shared index is not changed
+    out = tmp_path / "recs.csv"
+    summary = export_recommendations(rec, out, kinds=["similar"], k={"similar": 3}, ids=ids, progress=False,
+                                     workers=1)
+    table, recorded = read_export(out)
+    assert ids[1] not in set(table["item_id"]) and ids[1] not in set(table["rec_id"])
+    assert summary["products"] == 3 and recorded["hidden"]["left_out"] == 1 and recorded["hidden"]["ids"] == [ids[1]]
+    summary = export_recommendations(rec, out, kinds=["similar"], k={"similar": 3}, ids=ids, progress=False,
+                                     workers=1, include_hidden=True)
+    table = read_export(out)[0]
+    assert ids[1] in set(table["item_id"]) and ids[1] not in set(table["rec_id"])
+    assert summary["hidden"]["included"] and summary["hidden"]["left_out"] == 0 and summary["products"] == 4
+    with pytest.raises(BadInputError, match="hidden by the shop.*--include-hidden"):
+        export_recommendations(rec, out, kinds=["similar"], ids=[ids[1]], progress=False, workers=1)

@@ -1464,6 +1464,9 @@ def recommend_export(
                                        "side (default: the cores this process may use, at most 16; one for a "
                                        "Milvus index)."),
     include_sold_out: bool = SoldOutOpt,
+    include_hidden: bool = typer.Option(False, "--include-hidden", help="Write the lists of the products the shop "
+                                        "hides too (for a page about to be shown); left out by default, as no "
+                                        "shopper opens their pages. No list holds a hidden product either way."),
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     model: Path | None = ModelOpt,
     as_json: bool = typer.Option(False, "--json", callback=json_wanted, help="Print what was written as JSON "
@@ -1493,7 +1496,7 @@ def recommend_export(
         rec = _load(index, model, backend=backend, uri=uri, token=token)
         only = [rec.id_typed(i) for i in item_ids or []] or None
         summary = export_recommendations(rec, out, wanted, sizes, ids=only, workers=workers,
-                                         include_sold_out=include_sold_out)
+                                         include_sold_out=include_sold_out, include_hidden=include_hidden)
     except FashionrecError as e:
         fail(str(e))
     except KeyboardInterrupt as e:
@@ -1524,6 +1527,14 @@ def recommend_export(
                          f"left out of every list, as the levels read {sold['levels_read_at'][:16].replace('T', ' ')} "
                          "UTC say: a level changed since shows at the next export (--include-sold-out lists them)"),
                       highlight=False, soft_wrap=True)
+    hid = summary["hidden"]
+    if hid["left_out"] or hid["included"] and hid["in_index"]:
+        # Said as the sold-out products are: a hidden product's lists were written without a word (stop 75).
+        console.print(f"{hid['in_index']:,} product{'s' if hid['in_index'] != 1 else ''} the shop hides (ids "
+                      f"{rec.ids_said(hid['ids'], 5)}): in no list; "
+                      + ("their own lists written (--include-hidden)" if hid["included"] else
+                         f"{hid['left_out']:,} left out as products of the table, as no shopper opens their pages "
+                         "(--include-hidden writes their lists)"), highlight=False, soft_wrap=True)
     for kind in summary["kinds"]:
         short = summary["short"][kind]
         if short:

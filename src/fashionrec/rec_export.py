@@ -3,7 +3,9 @@
 A shop that serves "similar items" and "complete the look" from its own database or a CDN, rather than by
 asking the service on every page view, loads this table: one row per recommendation (``item_id``, ``kind``,
 ``rank``, ``rec_id``, ``score``, ``slot``, ``card_reason``, ``reason``, ``raw_score``), the very lists a product page of
-``fashionrec serve`` shows (:data:`PRODUCT_PAGE`).
+``fashionrec serve`` shows (:data:`PRODUCT_PAGE`). A product the shop hides (visibility.py) is in no list, and has no
+lists of its own: a shopper never opens its page (a shop importing them showed recommendations on a page it hides,
+stop 75); the summary's ``hidden`` says which were left out, and ``include_hidden`` writes theirs (for a launch).
 
 Example:
     >>> rec = Recommender.load("runs/index")  # doctest: +SKIP
@@ -49,7 +51,8 @@ CHUNK = 32      # products a worker is handed at a time: few enough that the pro
 
 def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k: dict[str, int] | None = None,
                            ids: Iterable[int] | None = None, progress: bool = True,
-                           workers: int | None = None, include_sold_out: bool = False) -> dict:
+                           workers: int | None = None, include_sold_out: bool = False,
+                           include_hidden: bool = False) -> dict:
     """Write the recommendations of every product of ``rec`` (a :class:`~fashionrec.recommend.Recommender`), or of
     ``ids``, to ``out``, atomically; return the summary the file records.
 
@@ -63,7 +66,9 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
     any number; one where forking is unsafe (a Milvus index, other threads running in this process), the
     summary's ``workers_why`` saying so. ``include_sold_out``: list sold-out products (stock 0) as any other; left
     out by default, as a shopper's pages leave them out, and the summary's ``sold_out`` says which way and how many
-    (stop 67).
+    (stop 67). ``include_hidden``: write the lists of the products the shop hides too (their own lists; none of
+    them is ever in another's); left out by default, as no shopper opens their pages, and the summary's ``hidden``
+    says which (stop 75).
     """
     out = Path(out)
     kinds, sizes = _checked(out, kinds, k)
@@ -71,6 +76,18 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
     # An empty list wrote an empty file (the command line reads no ids as all of them).
     if ids is not None and not wanted:
         raise BadInputError("ids is empty: give the product ids to export, or None for every product")
+    include_hidden = bool(include_hidden)
+    hidden_asked = [i for i in wanted if rec.is_hidden(i)]
+    if not include_hidden and hidden_asked:
+        # A hidden product's lists are for a page no shopper opens: a shop importing them showed recommendations on
+        # a product page it hides (stop 75). Ids asked for that are all hidden would write an empty file: said.
+        if len(hidden_asked) == len(wanted) and ids is not None:
+            raise BadInputError(f"{rec.ids_said(hidden_asked)}: {'it is' if len(wanted) == 1 else 'each is'} hidden by "
+                                "the shop, and a hidden product's lists are left out (its page is shown to no "
+                                "shopper); pass include_hidden (--include-hidden) to write them, e.g. before "
+                                "showing it")
+        left = set(hidden_asked)
+        wanted = [i for i in wanted if i not in left]
     workers, workers_why = _workers(rec, workers, len(wanted))
     include_sold_out = bool(include_sold_out)
     rows: list[tuple] = []
@@ -116,6 +133,8 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
         # Whether the lists leave sold-out products out (stop 67), and which: as of the day it ran, so a back end
         # can tell a level changed since (an export's lists hid them without saying so).
         "sold_out": _sold_out(rec, include_sold_out, read_at),
+        # Whether the products the shop hides have lists of their own here (stop 75: they had, without a word).
+        "hidden": _hidden(rec, include_hidden, hidden_asked, read_at),
         **provenance(),
     }
     if out.suffix.lower() == ".parquet":
@@ -142,6 +161,18 @@ def _sold_out(rec, included: bool, read_at: str) -> dict:
     ids = sorted(int(i) for i in rec.items["id"].to_numpy()[rec.sold_out_rows()])
     return {"included": included, "left_out": 0 if included else len(ids), "in_index": len(ids), "ids": ids,
             "levels_read_at": read_at}
+
+
+def _hidden(rec, included: bool, asked: list[int], read_at: str) -> dict:
+    """What the summary says of the products the shop hides: their lists written or left out (``asked``: the hidden
+    ones among the products exported), how many the index has, which, and when that was read (``read_at``, UTC).
+    None of them is ever in another product's list, whichever way."""
+    ids = sorted(int(i) for i in rec.items["id"].to_numpy()[rec.hidden_rows()])
+    said = {"included": included, "left_out": 0 if included else len(asked), "in_index": len(ids), "ids": ids,
+            "read_at": read_at}
+    if written_ids(rec.manifest or {}):     # a shop keyed by Handles finds them by its own ids (stop 74)
+        said["ids_as_written"] = rec.ids_as_written(ids)
+    return said
 
 
 def _checked(out: Path, kinds: Sequence[str], k: dict[str, int] | None) -> tuple[list[str], dict[str, int]]:
