@@ -110,3 +110,19 @@ def test_the_line_of_rows_left_out_counts_the_hidden_ones_too(tmp_path: Path) ->
     # Since stop 74 (h74hide) a hidden product is kept in the index, hidden: a usable row, said as hidden among them.
     assert said.startswith("3 of 4 rows usable (1 of them hidden by the shop): 0 rejected, 1 without an image, 0 "
                            "with an unreadable image"), said
+
+
+def test_a_handle_shops_hidden_and_no_level_products_are_said_by_their_handles(tmp_path: Path) -> None:
+    # data check's hidden line named a Handle shop's drafts by the hashes made from their Handles ("27 'Status' is
+    # 'draft' (ids 157543912352920, ...)"), numbers the shop has nowhere, where its sold-out line named the Handles
+    # (stop 75, from stop 74's integration trial).
+    path = _shop(tmp_path, ["navy-tee,Roadster Navy Tee,Tshirts,S,499,3,TRUE,active",
+                            "puma-jeans,Puma Jeans,Jeans,32,1299,N/A,TRUE,draft",
+                            "brown-belt,Belt,Belts,One,399,2,TRUE,active"],
+                 header="Handle,Title,Product Type,Option1 Value,Variant Price,Variant Inventory Qty,Published,Status")
+    save_column_map(path, {"Title": "productDisplayName", "Product Type": "articleType"})
+    report = load_catalog(path, check_images=False, progress=False, warn=False).report
+    assert len(report.hidden) == 1 and report.no_level_word_ids
+    said = " ".join("\n".join(report.summary_lines()).split())
+    assert "1 'Status' is 'draft' (id puma-jeans)" in said, said
+    assert "id puma-jeans): kept available" in said, said

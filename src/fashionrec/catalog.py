@@ -491,7 +491,7 @@ class DataReport:
             return ""
         by_sign = sorted(self.price_currencies.items(), key=lambda kv: -len(kv[1]))
         each = ", ".join(f"{sign} {len(ids)}" + ((" row" if len(ids) == 1 else " rows") if k == 0 else "")
-                         + ("" if k == 0 else f" (id{'s' if len(ids) != 1 else ''} {first_few(ids, 5)})")
+                         + ("" if k == 0 else f" (id{'s' if len(ids) != 1 else ''} {self.named_few(ids, 5)})")
                          for k, (sign, ids) in enumerate(by_sign))
         return (f"written in several currencies: {each}: every amount is read alike, as one currency, and none is "
                 "shown; write them all in one, and name it with `index build --currency`")
@@ -598,6 +598,11 @@ class DataReport:
         written = {i: text for text, i in self.ids_written_otherwise.items()}
         return [written.get(i, i) for i in ids]
 
+    def named_few(self, ids, shown: int = 20) -> str:
+        """The first ``shown`` of ``ids`` as a line of `data check` lists them, each as the shop writes it
+        (:meth:`named`): a Handle shop's hidden, no-level and photo lines named its products by hash (stop 75)."""
+        return first_few(self.named(ids), shown)
+
     def ids_written_said(self, shown: int) -> str:
         """The ids read otherwise than as written, ``shown`` of them named: a shop's spellings ("0038645"), or the
         ids made from a Shopify export's Handles, which are no spelling of a number (stop 73)."""
@@ -626,11 +631,12 @@ class DataReport:
         return said
 
     def hidden_said(self) -> str:
-        """The line `data check` gives the products the shop hides (:attr:`hidden`), by why."""
+        """The line `data check` gives the products the shop hides (:attr:`hidden`), by why, each as the shop writes
+        it (a Handle, not its hash: stop 75)."""
         k = len(self.hidden)
         why = collections.Counter(self.hidden.values())
         said = "; ".join(f"{n} {reason} (id{'s' if n != 1 else ''} "
-                         f"{first_few([i for i, r in self.hidden.items() if r == reason], 10)})"
+                         f"{self.named_few([i for i, r in self.hidden.items() if r == reason], 10)})"
                          for reason, n in why.most_common())
         return (f"hidden           read from {', '.join(map(repr, self.visibility_columns))}: {k} product"
                 f"{'s' if k != 1 else ''} the shop hides{': ' + said if k else ''}; indexed, but never recommended, "
@@ -641,7 +647,7 @@ class DataReport:
         """The line `data check` gives the products shown but not for sale (:attr:`not_for_sale`)."""
         k, why = len(self.not_for_sale), ", ".join(sorted(set(self.not_for_sale.values())))
         return (f"not for sale     {k} product{'s' if k != 1 else ''} ({why}; ids "
-                f"{first_few(sorted(self.not_for_sale), 10)}): read as sold out (stock 0)")
+                f"{self.named_few(sorted(self.not_for_sale), 10)}): read as sold out (stock 0)")
 
     def colours_said(self) -> str:
         """The line `data check` gives a catalogue without a colour column: where its colours are read from."""
@@ -649,12 +655,11 @@ class DataReport:
         several = [i for i in options if len(set(self.option_colours.get(i, []))) > 1]
         left = max(self.rows - len(options) - len(named), 0)
         return (f"colours          no colour column, so read, not labelled: {len(options)} from a variant line's "
-                f"colour option" + (f" (ids {first_few(self.named(options), 5)})" if options else "")
+                f"colour option" + (f" (ids {self.named_few(options, 5)})" if options else "")
                 + (f", {len(several)} of them naming several colours, read as the first (ids "
-                   f"{first_few(self.named(several), 5)})"
-                   if several else "")
+                   f"{self.named_few(several, 5)})" if several else "")
                 + f"; {len(named)} from the one colour the product's name says"
-                + (f" (ids {first_few(self.named(named), 5)})" if named else "")
+                + (f" (ids {self.named_few(named, 5)})" if named else "")
                 + f"; {left} from the tagger's reading of the photo at `index build`; the API's items say which "
                 "(baseColour_from); a colour column (or columns.json mapping one) gives the shop's own labels")
 
@@ -683,7 +688,7 @@ class DataReport:
                          f"(lines {first_few(self.stray_quote_lines)}; a quote that swallowed the fields after it is "
                          "taken out); check their names")
         for column, ids in self.invalid_values.items():
-            lines.append(f"invalid {column:<8} {len(ids)} rows kept with it missing (ids {first_few(self.named(ids))})"
+            lines.append(f"invalid {column:<8} {len(ids)} rows kept with it missing (ids {self.named_few(ids)})"
                          + ("; a price is an amount of 0 or more, such as 499, 1299.50 or ₹1,299"
                             if column == PRICE else
                             "; a stock level is a quantity (0 is sold out) or yes/no" if column == STOCK else ""))
@@ -691,9 +696,9 @@ class DataReport:
         lines += self.rejected_lines(20)
         lines += [
             f"with image       {self.with_image}",
-            f"missing image    {self.missing_image}" + (f" (ids {first_few(self.named(self.missing_image_ids))})"
+            f"missing image    {self.missing_image}" + (f" (ids {self.named_few(self.missing_image_ids)})"
                                                           if self.missing_image_ids else "")
-            + "".join(f"; {reason}: ids {first_few(self.named(ids), 10)}"
+            + "".join(f"; {reason}: ids {self.named_few(ids, 10)}"
                       for reason, ids in self._missing_by_reason().items()),
             f"unreadable image {len(self.unreadable_image)}",
         ]
@@ -701,20 +706,19 @@ class DataReport:
         if len(self.unreadable_image) > 20:
             lines.append(f"  ... and {len(self.unreadable_image) - 20} more (see --json)")
         if self.blank_image_ids:
-            lines.append(f"blank image      {len(self.blank_image_ids)} "
-                         f"(ids {first_few(self.named(self.blank_image_ids))}): one flat colour, kept; replace "
-                         "these photos")
+            lines.append(f"blank image      {len(self.blank_image_ids)} (ids {self.named_few(self.blank_image_ids)}): "
+                         "one flat colour, kept; replace these photos")
         if self.greyscale_image_ids:
             lines.append(f"greyscale image  {len(self.greyscale_image_ids)} "
-                         f"(ids {first_few(self.named(self.greyscale_image_ids))}): the product's colour cannot be "
-                         "seen, kept; replace these photos")
+                         f"(ids {self.named_few(self.greyscale_image_ids)}): the product's colour cannot be seen, "
+                         "kept; replace these photos")
         if self.tiny_image_ids:
-            lines.append(f"tiny image       {len(self.tiny_image_ids)} "
-                         f"(ids {first_few(self.named(self.tiny_image_ids))}): under {MIN_PHOTO_SIDE} pixels on a "
-                         "side, kept; replace these photos")
+            lines.append(f"tiny image       {len(self.tiny_image_ids)} (ids {self.named_few(self.tiny_image_ids)}): "
+                         "under "
+                         f"{MIN_PHOTO_SIDE} pixels on a side, kept; replace these photos")
         if self.long_thin_image_ids:
             thin = self.long_thin_image_ids
-            lines.append(f"long thin image  {len(thin)} (ids {first_few(self.named(thin))}): "
+            lines.append(f"long thin image  {len(thin)} (ids {self.named_few(thin)}): "
                          f"over {LONG_THIN_RATIO}:1 either way, so a thin band where a model fits it into its 3:4 "
                          "frame, kept; replace these photos (or pad them to 3:4)")
         if self.shared_photos:
@@ -763,7 +767,7 @@ class DataReport:
             k = len(self.category_path_ids)
             lines.append(f"category paths   {k} row{'s' if k != 1 else ''} whose articleType is a category path "
                          f"({self.category_path_example!r}, id{'s' if k != 1 else ''} "
-                         f"{first_few(self.category_path_ids, 5)}): read as its deepest path's last part, the "
+                         f"{self.named_few(self.category_path_ids, 5)}): read as its deepest path's last part, the "
                          "gender a part of it names and the masterCategory and subCategory its parts between are "
                          "(the catalogue's names: 'Apparel', 'Topwear'; 'Clothing' as Apparel) where the row gives "
                          "none" + self.category_parts_said())
@@ -823,7 +827,7 @@ class DataReport:
                          "right-to-left override (which shows a name backwards)")
         if self.long_names:
             lines.append(f"long name        {len(self.long_names)} (id{'s' if len(self.long_names) != 1 else ''} "
-                         f"{first_few(self.named(self.long_names), 5)}): over "
+                         f"{self.named_few(self.long_names, 5)}): over "
                          f"{LONG_NAME} characters, kept; check these rows")
         if self.invisible_char_lines:
             lines.append(f"invisible chars  taken out of the labels of {len(self.invisible_char_lines)} lines "
@@ -831,7 +835,7 @@ class DataReport:
                          "a no-break space did (made a plain space, in the names too)")
         for column, typos in self.possible_typos.items():
             said = "; ".join(f"{t['value']!r} ({t['rows']} row{'s' if t['rows'] != 1 else ''}, "
-                             f"id{'s' if t['rows'] != 1 else ''} {first_few(self.named(t['ids']), 5)}) is like "
+                             f"id{'s' if t['rows'] != 1 else ''} {self.named_few(t['ids'], 5)}) is like "
                              f"{t['like']!r} "
                              f"({t['like_rows']:,})" for t in typos[:5])
             lines.append(f"possible typo    {column}: {said}{' ...' if len(typos) > 5 else ''}; kept as written: "
@@ -868,7 +872,7 @@ class DataReport:
                       "in stock by its status is available, one out of stock by its status sold out)"
                       if self.stock_beside else "")
             lines.append(f"stock            read from the column {self.stock_column!r}{beside}: {k} sold out"
-                         + (f" (id{'s' if k != 1 else ''} {first_few(self.named(self.sold_out_ids), 10)})" if k
+                         + (f" (id{'s' if k != 1 else ''} {self.named_few(self.sold_out_ids, 10)})" if k
                             else "")
                          + "; a sold-out product is indexed but not recommended (`index stock` changes a level); "
                          "a row without a level is available")
@@ -876,8 +880,8 @@ class DataReport:
                 k = len(self.no_level_word_ids)
                 lines.append(f"  {k} row{'s' if k != 1 else ''} with no stock level "
                              f"({', '.join(repr(w) for w in NO_LEVEL_WORDS)}: id{'s' if k != 1 else ''} "
-                             f"{first_few(self.named(self.no_level_word_ids), 10)}): kept available, as a row without "
-                             "a level")
+                             f"{self.named_few(self.no_level_word_ids, 10)}): kept available, as a row "
+                             "without a level")
         if self.visibility_columns:
             lines.append(self.hidden_said())
         if self.not_for_sale:
@@ -896,7 +900,7 @@ class DataReport:
                             "to read it" if priced else ""))
         if self.missing_values:
             empty = ", ".join(f"{k}: {v}" + (f" (id{'s' if v != 1 else ''} "
-                                              f"{first_few(self.named(self.missing_value_ids[k]), 5)})"
+                                              f"{self.named_few(self.missing_value_ids[k], 5)})"
                                               if self.missing_value_ids.get(k) else "")
                               for k, v in self.missing_values.items() if v and k not in self.absent_columns)
             lines.append(f"empty fields     {empty or 'none'}")
