@@ -2582,6 +2582,18 @@ def test_kids_unisex_products_looks_take_boys_and_girls_sides_each_by_its_id_and
     r.set_stock(dict.fromkeys(map(int, girls), 0))
     tee = next(t for t in tees if sides[t] == "girl")
     assert {x.item["gender"] for x in r.complete_the_look(tee)} - {"Unisex"} == {"Boys"}
+    # ... and where the only pieces of its side left are for either child (kids' unisex bags, its bottoms hidden):
+    # the boys' look, where it has more, not one bag (stop 75; hidden and sold out alike).
+    it = r.items
+    bags = [int(i) for i in it.index[it["subCategory"] == "Bags"]]
+    it.loc[bags, ["gender", "usage", "baseColour"]] = ["Unisex", "Casual", "White"]
+    it.loc[bags, "productDisplayName"] = [f"Acme Kids Unisex Backpack {n}" for n in range(len(bags))]
+    r._reindex()
+    r.set_stock(dict.fromkeys(map(int, girls), 5))
+    r.set_hidden(dict.fromkeys(map(int, girls), True))
+    look = r.complete_the_look(tee)
+    assert {x.item["gender"] for x in look} - {"Unisex"} == {"Boys"} and len(look) >= 2, [
+        (x.id, x.item["gender"]) for x in look]
 
 
 def test_a_childs_unisex_products_piece_filed_under_boys_or_girls_says_whose(tmp_path):

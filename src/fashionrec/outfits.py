@@ -468,10 +468,14 @@ class Outfits:
         if self.item(item_id).get("gender") != "Unisex" or self._childrens()[self._row[item_id]]:
             side = self._childs_side(item_id)
             look = self._put_together(item_id, k, for_anyone_only=False, side=side)
-            if look or side is None:
+            if side is None or self._holds_own(look, side):
                 return look
-            # None of the drawn side's pieces go with it (sold out, or none of its kind): the other child's look.
-            return self._put_together(item_id, k, for_anyone_only=False, side=OTHER_CHILD_SIDE[side])
+            # None of the drawn side's own pieces go with it (sold out, hidden, or none of its kind): the other
+            # child's look, where it has more. Taken only where the look was empty, a girl's look with every girls'
+            # piece hidden kept to one piece for either child where the boys' had two (stop 75: 9 of 15 kids' unisex
+            # looks on a 198-product shop with its Girls products hidden).
+            other = self._put_together(item_id, k, for_anyone_only=False, side=OTHER_CHILD_SIDE[side])
+            return other if len(other) > len(look) else look
         # A grown-up's unisex product's look leaves out a slot with no piece for anyone, where two pieces or more
         # are for anyone: the slot's pick took a side by colour alone ("Wildcraft Unisex Schoolbag": "French
         # Connection Women Black Trousers" between a unisex T-shirt and Converse, a shopper's trial of stop 68; 324
@@ -483,6 +487,11 @@ class Outfits:
         look = self._put_together(item_id, max(k, 2), for_anyone_only=True)
         return look[:k] if len(look) >= 2 else self._put_together(item_id, k, for_anyone_only=False,
                                                                   side=self._lean(item_id))
+
+    def _holds_own(self, look: list[Rec], side: str) -> bool:
+        """Whether ``look`` holds a piece of ``side``'s own (Boys or Girls: a girl's, not one for either child)."""
+        own = self._worn_by(side) & ~self._worn_by(OTHER_CHILD_SIDE[side])
+        return any(own[self._row[r.id]] for r in look)
 
     def _childs_side(self, item_id: int) -> str | None:
         """The side (Boys or Girls) the look of a product for either child takes (a kids' unisex T-shirt: its
