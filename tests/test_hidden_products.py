@@ -126,3 +126,22 @@ def test_a_handle_shops_hidden_and_no_level_products_are_said_by_their_handles(t
     said = " ".join("\n".join(report.summary_lines()).split())
     assert "1 'Status' is 'draft' (id puma-jeans)" in said, said
     assert "id puma-jeans): kept available" in said, said
+
+
+def test_a_shops_own_hidden_column_is_read_as_fashionrecs_and_words_that_say_neither_are_said(tmp_path: Path) -> None:
+    # A catalogue's own column named "hidden" is read as fashionrec's (`index stock --export` writes it), true/yes/1
+    # hiding, and said so; a word of a visibility column that says neither hidden nor shown ("x", a Status
+    # "inactive") was read as shown without a word (stop 75).
+    path = _shop(tmp_path, ["12933,Roadster Navy Tee,Tshirts,499,TRUE,active",
+                            "10652,Puma Jeans,Jeans,1299,x,active",
+                            "10315,Belt,Belts,399,no,inactive",
+                            "10316,Cap,Caps,299,,draft"],
+                 header="id,Title,Product Type,Variant Price,Hidden,Status")
+    save_column_map(path, {"Title": "productDisplayName", "Product Type": "articleType"})
+    report = load_catalog(path, check_images=False, progress=False, warn=False).report
+    assert report.hidden == {12933: "'Hidden' is 'TRUE'", 10316: "'Status' is 'draft'"}
+    assert report.visibility_unread == {"Hidden": {"x": 1}, "Status": {"inactive": 1}}
+    said = " ".join(report.hidden_said().split())
+    assert "'Hidden' is read as `index stock --export` writes it: true, yes, y or 1 hides" in said, said
+    assert "read as shown: 'Hidden' 'x' (1 row) (hidden where it says 1, true, y, yes); 'Status' 'inactive' (1 row)" \
+           in said, said

@@ -90,7 +90,14 @@ from fashionrec.stock import (
     read_stock,
     variants_level,
 )
-from fashionrec.visibility import NOT_FOR_SALE_WHEN, hidden_by, not_for_sale_columns, visibility_columns
+from fashionrec.visibility import (
+    HIDDEN_WHEN,
+    NOT_FOR_SALE_WHEN,
+    hidden_by,
+    not_for_sale_columns,
+    unread_words,
+    visibility_columns,
+)
 from fashionrec.vocabulary import GENDER_WORDS, nearer_as_decimals
 
 log = logging.getLogger(__name__)
@@ -304,6 +311,9 @@ class DataReport:
     # 73 left them out of the catalogue).
     visibility_columns: list[str] = field(default_factory=list)
     hidden: dict[int, str] = field(default_factory=dict)
+    # {column: {word as written: rows}} of the cells of those columns that say neither hidden nor shown ("inactive",
+    # "x"): read as shown, said (stop 75: read so without a word).
+    visibility_unread: dict[str, dict[str, int]] = field(default_factory=dict)
     # {id: why} of the products shown but not for sale (BigCommerce's "Allow Purchases?" N): read as sold out, their
     # level 0 (stop 74; the column was read past, and they were recommended as for sale).
     not_for_sale: dict[int, str] = field(default_factory=dict)
@@ -638,10 +648,20 @@ class DataReport:
         said = "; ".join(f"{n} {reason} (id{'s' if n != 1 else ''} "
                          f"{self.named_few([i for i, r in self.hidden.items() if r == reason], 10)})"
                          for reason, n in why.most_common())
+        own = [c for c in self.visibility_columns if _spelling(c) == "hidden"]
+        unread = "; ".join(f"{column!r} " + first_few([f"{word!r} ({n} row{'s' if n != 1 else ''})"
+                                                       for word, n in words.items()], 5)
+                           + f" (hidden where it says {', '.join(sorted(HIDDEN_WHEN[_spelling(column)]))})"
+                           for column, words in self.visibility_unread.items())
         return (f"hidden           read from {', '.join(map(repr, self.visibility_columns))}: {k} product"
                 f"{'s' if k != 1 else ''} the shop hides{': ' + said if k else ''}; indexed, but never recommended, "
                 "listed or searched (asked for by id, one is said hidden; `fashionrec index stock --unhide ID` or "
-                "`--from` of an export that shows it shows it without a rebuild)")
+                "`--from` of an export that shows it shows it without a rebuild)"
+                # A shop's own column of that name is read as fashionrec's (visibility.HIDDEN_WHEN): said.
+                + (f"; {own[0]!r} is read as `index stock --export` writes it: true, yes, y or 1 hides, false, no, "
+                   "n or 0 shows" if own else "")
+                + (f"; words that say neither, read as shown: {unread}: where one means hidden, write it so, or "
+                   "hide those products with `fashionrec index stock --hide IDS`" if unread else ""))
 
     def not_for_sale_said(self) -> str:
         """The line `data check` gives the products shown but not for sale (:attr:`not_for_sale`)."""
@@ -2127,6 +2147,9 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
                  if shown_at else None)
         if hides:
             report.hidden[item_id] = hides
+        for column, word in unread_words(row, raw, shown_at) if shown_at else ():
+            words = report.visibility_unread.setdefault(column, {})
+            words[word] = words.get(word, 0) + 1
         unsold = (hidden_by(row, raw, for_sale_at, NOT_FOR_SALE_WHEN)
                   or (product is not None and report.not_for_sale.get(product[0])) if for_sale_at else None)
         if unsold:

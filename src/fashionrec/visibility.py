@@ -38,8 +38,24 @@ HIDDEN_WHEN: dict[str, frozenset[str]] = {
     # WooCommerce's (visible, catalog: shop pages only, search: search only, hidden: neither)
     "visibilityincatalog": frozenset({"hidden"}),
     "catalogvisibility": frozenset({"hidden"}),
-    # fashionrec's own (stop 74): `index stock --export`'s and GET /api/stock?format=csv's column, read back by --from
+    # fashionrec's own (stop 74): `index stock --export`'s and GET /api/stock?format=csv's column, read back by --from.
+    # A shop's own column of that name is read so too (stop 75, looked into): no shop export we know writes one, and
+    # a column named "hidden" whose true, yes, y or 1 meant anything but hidden is none we could find (Matrixify's
+    # "Metafield: seo.hidden", a product hidden from search engines only, is another name, not read). The trap is
+    # its other words: one neither here nor in SHOWN_WHEN ("x", "hidden") is read as shown, and data check says so.
     "hidden": frozenset({"true", "yes", "y", "1"}),
+}
+# ... and the words (casefolded) each column writes of a product it shows. A cell in neither set (a Status
+# "inactive", a hidden "x") is read as shown, as an empty one; `data check` names such words, by column (stop 75:
+# they were read as shown without a word).
+SHOWN_WHEN: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("productvisible?", "productvisible", "isvisible", "visible"),
+                    frozenset({"y", "yes", "true", "1"})),
+    "published": frozenset({"true", "t", "yes", "y", "1"}),
+    "status": frozenset({"active", "publish", "published"}),
+    "visibilityincatalog": frozenset({"visible", "catalog", "search"}),
+    "catalogvisibility": frozenset({"visible", "catalog", "search"}),
+    "hidden": frozenset({"false", "f", "no", "n", "0"}),
 }
 
 
@@ -80,6 +96,18 @@ def hidden_by(row: list[str], header: list[str], columns: list[int],
         if cell and cell.casefold() in words[spelling(header[i])]:
             return f"{header[i]!r} is {cell!r}"
     return None
+
+
+def unread_words(row: list[str], header: list[str], columns: list[int]) -> list[tuple[str, str]]:
+    """(column as written, cell as written) of ``row``'s cells in ``columns`` that say neither hidden nor shown
+    (:data:`HIDDEN_WHEN`, :data:`SHOWN_WHEN`): read as shown, to be said."""
+    said = []
+    for i in columns:
+        cell = row[i].strip() if i < len(row) else ""
+        known = HIDDEN_WHEN[spelling(header[i])] | SHOWN_WHEN[spelling(header[i])]
+        if cell and cell.casefold() not in known:
+            said.append((header[i], cell))
+    return said
 
 
 def hidden_ids(manifest: dict | None) -> dict[int, str]:
