@@ -6,6 +6,7 @@ shown again without a rebuild (`index stock --hide/--unhide`, ``PUT /api/items/{
 
 from __future__ import annotations
 
+import html
 import shutil
 
 import pandas as pd
@@ -80,6 +81,14 @@ def test_a_product_the_export_hides_is_indexed_never_listed_and_said_hidden_by_i
         page = c.get(f"/item/{hidden[0]}")
         assert page.status_code == 404 and name not in page.text
         assert c.get(f"/item/{shown[0]}").status_code == 200
+        # A search whose products are all hidden says nothing matches, as of a word the catalogue never had; it said
+        # "No product matches 'belts' with the filters chosen" where none was chosen (stop 75).
+        served = c.app.state.service.rec
+        kinds = served.items.loc[~served.hidden_rows(), "articleType"].value_counts()
+        kind = kinds.index[-1]      # the rarest type shown
+        served.set_hidden(dict.fromkeys(map(int, served.items.loc[served.items["articleType"] == kind, "id"]), True))
+        page = html.unescape(c.get("/", params={"q": kind.lower()}).text)
+        assert f"Nothing in the catalogue matches '{kind.lower()}'" in page and "filters chosen" not in page, kind
 
 
 def test_index_stock_hides_and_shows_a_product_without_a_rebuild_and_the_api_does_too(tmp_path):

@@ -2615,11 +2615,15 @@ class TextSearch:
         the type and the wearer it names, if it names them, that match a type, colour, gender, usage or
         season it names or are at least that similar to it. Counting these
         under a filter gives what that filter would show (up to k), as a catalogue page's filter lists do;
-        ``wearer_chosen``: as :meth:`search_text` reads it under a gender filter (:meth:`_text_scores`)."""
+        ``wearer_chosen``: as :meth:`search_text` reads it under a gender filter (:meth:`_text_scores`). Never a
+        product the shop hides, which no search returns: a search whose products were all hidden ("flip flops")
+        read as found and filtered out, and the page said "No product matches 'flip flops' with the filters
+        chosen" where none was chosen, where a word the catalogue never had says "Nothing ... matches" (stop 75)."""
         check_similarity(min_similarity)
         scores = self._text_scores(query, wearer_chosen)
         matches, sims, allowed = scores.matches, scores.sims, scores.allowed
         out = np.logical_or.reduce([self._by_meaning(query, sims, min_similarity), *matches.values()])
+        out = out & ~self.hidden_rows()     # (a new array: a cached mask may be behind out)
         for key in ("gender",) if scores.gift else ("gender", "articleType"):     # as search_text reads a gift
             if key in matches:
                 out &= matches[key]
