@@ -117,3 +117,30 @@ def test_a_catalogue_without_colours_is_given_them_at_the_build_and_filtered_and
     again = Recommender.load(index).items.set_index("id")
     assert again.loc[added_ids, COLOUR_FROM].tolist() == ["name", "photo"]
     assert again.loc[items.index, COLOUR_FROM].equals(items[COLOUR_FROM])
+
+
+def test_a_shopify_exports_color_option_is_said_as_its_labels_not_as_read_from_the_photos(tmp_path: Path) -> None:
+    # Stop 75's new user: a Shopify export (Option2 Name Color) had every colour read from the option, yet
+    # `data check` said "no colour column, so read, not labelled: 0 from a variant line's colour option; 0 from the
+    # one colour the product's name says; 420 from the tagger's reading of the photo at `index build`".
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text(
+        "Handle,Title,Type,Option1 Name,Option1 Value,Option2 Name,Option2 Value\n"
+        "navy-tee,Roadster Men Tee,Tshirts,Size,S,Color,Navy Blue\n"
+        "navy-tee,,,,M,,Navy Blue\n"
+        "polo,Roadster Men Black Polo,Tshirts,Size,S,,\n"
+        "plain,Roadster Men Polo,Tshirts,Size,S,,\n")
+    save_column_map(tmp_path, {"Title": "productDisplayName", "Type": "articleType"})
+    catalog = load_catalog(tmp_path, check_images=False, progress=False, warn=False)
+    table = catalog.table.set_index("productDisplayName")
+    assert table["baseColour"].fillna("").tolist() == ["Navy Blue", "Black", ""]
+    said = [line for line in catalog.report.summary_lines() if line.startswith("colours ")]
+    assert said and ("1 from the shop's own colour option ('Option2 Value'; ids navy-tee)" in said[0]
+                     and "1 from the one colour the product's name says (ids polo)" in said[0]
+                     and "1 from the tagger's reading of the photo" in said[0]), said
+    # Every row given its colour by the option: nothing read, no line saying so.
+    (tmp_path / "styles.csv").write_text(
+        "Handle,Title,Type,Option1 Name,Option1 Value\nnavy-tee,Roadster Men Tee,Tshirts,Color,Navy Blue\n")
+    catalog = load_catalog(tmp_path, check_images=False, progress=False, warn=False)
+    assert not any(line.startswith("colours ") for line in catalog.report.summary_lines())
+    assert COLOUR_FROM not in catalog.table or catalog.table[COLOUR_FROM].isna().all()

@@ -326,6 +326,7 @@ class DataReport:
     colour_unlabelled: bool = False
     option_colours: dict[int, list[str]] = field(default_factory=dict)
     colours_filled: dict[str, list[int]] = field(default_factory=dict)
+    colours_given: list[int] = field(default_factory=list)   # ids given a colour by a Color option or attribute
     rows_rejected: list[RejectedRow] = field(default_factory=list)
     with_image: int = 0
     missing_image: int = 0
@@ -673,11 +674,18 @@ class DataReport:
         """The line `data check` gives a catalogue without a colour column: where its colours are read from."""
         options, named = (self.colours_filled.get(k, []) for k in ("option", "name"))
         several = [i for i in options if len(set(self.option_colours.get(i, []))) > 1]
-        left = max(self.rows - len(options) - len(named), 0)
-        return (f"colours          no colour column, so read, not labelled: {len(options)} from a variant line's "
-                f"colour option" + (f" (ids {self.named_few(options, 5)})" if options else "")
+        given = self.colours_given
+        left = max(self.rows - len(options) - len(named) - len(given), 0)
+
+        columns = ", ".join(map(repr, self.attributes.get("baseColour", {}).get("read_from", {})))
+        return ("colours          no colour column" + (
+                    f": {len(given)} from the shop's own colour option ({columns}; ids "
+                    f"{self.named_few(given, 5)}), the others"
+                    if given else ", so") + f" read, not labelled: {len(options)} from a variant line's "
+                "colour option" + (f" (ids {self.named_few(options, 5)})" if options else "")
                 + (f", {len(several)} of them naming several colours, read as the first (ids "
-                   f"{self.named_few(several, 5)})" if several else "")
+                   f"{self.named_few(several, 5)})"
+                   if several else "")
                 + f"; {len(named)} from the one colour the product's name says"
                 + (f" (ids {self.named_few(named, 5)})" if named else "")
                 + f"; {left} from the tagger's reading of the photo at `index build`; the API's items say which "
@@ -2254,6 +2262,12 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         # from its photo at `index build`, so that a colour filter, a search's colour word and the reasons work.
         from fashionrec.name_colours import fill_colours  # (it reads the item tables, which read this module)
 
+        # A Shopify option or WooCommerce attribute named Color gave some rows their colour, the shop's own label
+        # (stop 75's new user: all 420 were so, and the line said "420 from the tagger's reading of the photo").
+        given = df["baseColour"].notna() & (df["baseColour"].astype(str).str.strip() != "")
+        report.colours_given = df.loc[given, "id"].astype(int).tolist()
+        report.colour_unlabelled = not given.all()
+    if report.colour_unlabelled:
         report.colours_filled = fill_colours(df, report.option_colours)
         # Not "empty fields": the colours line says where the rest come from (their photos, at the build).
         report.missing_values.pop("baseColour", None)
