@@ -542,9 +542,15 @@ def test_a_shops_export_goes_in_whole_and_its_ids_come_back_as_written(tmp_path:
     assert f"{len(usable)} ids written otherwise ('{first:07d}' as {first}," in said
     rec = Recommender.load(tmp_path / "index")          # as a later command reads it
     assert rec.manifest["ids_as_written"][str(first)] == f"{first:07d}"
+    second = int(usable["id"].iloc[1])
+    rec.set_stock({second: 0})
     export_recommendations(rec, tmp_path / "recs.csv", kinds=["similar"], ids=[first], progress=False)
     table, summary = read_export(tmp_path / "recs.csv")
     assert table["item_id_as_written"].tolist() == [f"{first:07d}"] * len(table)
+    # The summary's sold-out and short ids too (stop 75's new user: "88 sold-out products (ids 276089023967380, ...)"
+    # of a Shopify shop whose products are known by their Handles).
+    assert summary["sold_out"]["ids_as_written"] == [f"{second:07d}"], summary["sold_out"]
+    assert summary["none_ids_as_written"] == {"similar": [f"{i:07d}" for i in summary["none_ids"]["similar"]]}
     assert [f"{int(i):07d}" for i in table["rec_id"]] == table["rec_id_as_written"].tolist()
     assert summary["columns"][-2:] == ["item_id_as_written", "rec_id_as_written"]
 

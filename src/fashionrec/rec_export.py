@@ -137,6 +137,11 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
         "hidden": _hidden(rec, include_hidden, hidden_asked, read_at),
         **provenance(),
     }
+    if written_ids(manifest):
+        # The ids the summary names, as the shop writes them too (a Handle, "0038645"): the numbers made from a
+        # Shopify export's Handles named no product its owner knows (stop 75's new user).
+        summary["none_ids_as_written"] = {kind: ids_as_written(manifest, ids) for kind, ids in none_ids.items()}
+        summary["sold_out"]["ids_as_written"] = ids_as_written(manifest, summary["sold_out"]["ids"])
     if out.suffix.lower() == ".parquet":
         _write_parquet(out, table, summary)
     else:
