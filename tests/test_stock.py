@@ -581,3 +581,30 @@ def test_a_stock_change_keeps_the_tables_no_level_goes_into(tmp_path, monkeypatc
     assert first not in [r.id for r in rec.similar(src, k=5)]
     rec.set_stock({first: 3}, save=False)
     assert rec.item(first)["stock"] == 3 and rec.similar(src, k=1)[0].id == first
+
+
+def test_a_search_whose_only_match_is_sold_out_says_so_not_that_the_shop_has_none(tmp_path):
+    # Stop 75's new user: "red dress" in a shop whose one red dress was sold out said "no product has all that 'red
+    # dress' names: none of these has baseColour Red" and listed other colours, the API's note None.
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.load(d, tiny_tagger_path())
+    items = rec.items
+    belt = int(items.loc[(items["articleType"] == "Belts") & (items["baseColour"] == "Purple"), "id"].iloc[0])
+    assert belt in [r.id for r in rec.search_text("purple belt", k=5)]
+    assert rec.sold_out_said("purple belt", rec.unmatched("purple belt", rec.search_text("purple belt", k=5))) is None
+    rec.set_stock({belt: 0})
+    recs = rec.search_text("purple belt", k=5)
+    unmatched = rec.unmatched("purple belt", recs)
+    assert belt not in [r.id for r in recs] and unmatched == {"baseColour": ["Purple"]}, unmatched
+    said = rec.sold_out_said("purple belt", unmatched)
+    assert said and said.startswith("1 product with all that 'purple belt' names is sold out") and str(belt) in said
+    with sold_out_shown():
+        assert rec.sold_out_said("purple belt", unmatched) is None      # listed, so nothing to say
+    rec.set_hidden({belt: True})
+    assert rec.sold_out_said("purple belt", unmatched) is None          # a hidden product is never named
+    rec.set_hidden({belt: False})
+    result = CliRunner().invoke(app, ["recommend", "text", "purple belt", "--index", str(d), "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    assert "is sold out, so left out" in (json.loads(result.stdout)["note"] or ""), result.stdout

@@ -1307,7 +1307,11 @@ def recommend_text(
     if unmatched and not as_json:
         # "gold jeans" listed blue jeans under "matches articleType Jeans" without a word of the gold.
         missing = "; ".join(f"{col} {' or '.join(values)}" for col, values in unmatched.items())
-        console.print(f"no product has all that {query!r} names: none of these has {missing}", highlight=False)
+        gone = rec.sold_out_said(query, unmatched)
+        console.print(f"no product {'in stock ' if gone else ''}has all that {query!r} names: none of these has "
+                      f"{missing}", highlight=False)
+        if gone:
+            console.print(f"{gone[:-1]} (--include-sold-out lists them).", highlight=False)
     notes = rec.reading_notes(query, wanted)    # how the words were read, as /api/search/text's note says
     if notes and not as_json:
         console.print(" ".join(notes), highlight=False)
@@ -1522,7 +1526,7 @@ def recommend_export(
     sold = summary["sold_out"]
     if sold["in_index"]:        # said, as the summary says it: the lists hid them without a word (stop 67)
         console.print(f"{sold['in_index']:,} sold-out product{'s' if sold['in_index'] != 1 else ''} (ids "
-                      f"{first_few(sold['ids'], 10)}) "
+                      f"{first_few(sold.get('ids_as_written') or sold['ids'], 10)}) "
                       + ("listed as any other" if sold["included"] else
                          f"left out of every list, as the levels read {sold['levels_read_at'][:16].replace('T', ' ')} "
                          "UTC say: a level changed since shows at the next export (--include-sold-out lists them)"),
@@ -1538,8 +1542,9 @@ def recommend_export(
     for kind in summary["kinds"]:
         short = summary["short"][kind]
         if short:
-            none = summary["none_ids"][kind]
-            which = f" (ids {first_few(none, 10)}; all in the summary's none_ids)" if none else ""
+            none = (summary.get("none_ids_as_written") or summary["none_ids"])[kind]
+            which = (f" (ids {first_few(none, 10)}; all in the summary's none_ids"
+                     f"{' and none_ids_as_written' if 'none_ids_as_written' in summary else ''})" if none else "")
             console.print(f"{kind}: {short:,} product{'s have' if short != 1 else ' has'} fewer than "
                           f"{summary['k'][kind]}, {len(none):,} of them none{which}", highlight=False)
 

@@ -290,6 +290,11 @@ def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list
             notes.append(f"The catalogue has no {kind}; these are the closest matches by meaning.")
         elif together:
             notes.append(f"{together}; these are the closest matches by meaning.")
+    # What the search matched none of, sold out (stop 75: "red dress" listed other colours without a word of the
+    # shop's one red dress, sold out).
+    gone = rec.sold_out_said(searched, rec.unmatched(searched, recs)) if recs and not words_found else None
+    if gone:
+        notes.append(gone)
     # A person read as a wearer, as the page says it ("'daughter' reads as Girls: these are ..."): the API
     # listed girls' shoes for "shoes for my daughter" without a word (a stop 63 trial).
     # Whose products they are where the words' matches fill the list, as the page says it over a page of them; over

@@ -25,6 +25,7 @@ from rapidfuzz.distance import Levenshtein
 
 from fashionrec import colours
 from fashionrec.blas import one_blas_thread
+from fashionrec.catalog import first_few
 from fashionrec.errors import BadInputError
 from fashionrec.item_tables import price_of
 from fashionrec.occasions import OCCASION_LOOKS, STANDS_IN, kind_named, kind_said
@@ -1602,6 +1603,30 @@ class TextSearch:
         _, _, _, parsed = self._parsed(query)      # "jeans not black" names no colour to find
         rows = [self._row[r.id] for r in recs if r.id in self._row]
         return {col: parsed[col] for col, mask in self._matches(parsed).items() if not mask[rows].any()}
+
+    def sold_out_having(self, query: str) -> list[int]:
+        """The ids of the products that have all ``query`` names (as :meth:`unmatched` reads it) and are left out
+        of a search for being sold out, the shop's hidden ones never named: stop 75's new user searched "red dress"
+        and was told "none of these has baseColour Red" of a shop whose one red dress was sold out."""
+        from fashionrec.stock import showing_sold_out
+
+        _, _, _, parsed = self._parsed(query)
+        masks = list(self._matches(parsed).values())
+        if not masks or showing_sold_out():
+            return []
+        rows = np.logical_and.reduce(masks) & self.sold_out_rows() & ~self.hidden_rows()
+        return [int(i) for i in self._ids[rows]]
+
+    def sold_out_said(self, query: str, unmatched: dict) -> str | None:
+        """The sentence saying that what ``query`` names is sold out, where its search matched none of it
+        (``unmatched``) and sold-out products have it all; None otherwise."""
+        gone = self.sold_out_having(query) if unmatched else []
+        if not gone:
+            return None
+        many = len(gone) != 1
+        return (f"{len(gone)} product{'s' if many else ''} with all that {query!r} names {'are' if many else 'is'} "
+                f"sold out, so left out (ids {first_few(self.ids_as_written(gone), 5)}); these are the closest "
+                "in stock.")
 
     def grown_up_reading(self, query: str) -> dict[str, str]:
         """{the grown-up's gender: the word read as it} where ``query`` says "girl(s)" or "boy(s)" of types the
