@@ -283,3 +283,20 @@ def test_a_photos_address_is_the_id_as_written_unless_a_slash_would_break_it() -
     assert image_url(7, "SKU-10021", "/recs") == "/recs/images/SKU-10021.jpg"
     assert image_url(7, "navy tee#2") == "/images/navy%20tee%232.jpg"
     assert image_url(7, "ts_navy/42") == image_url(7, "0000007") == image_url(7, None) == "/images/7.jpg"
+def test_the_python_verbs_take_an_id_as_the_shop_writes_it(shop_index) -> None:
+    # Stop 75's new user, following the README's Python column: Recommender.load(dir).similar("a-handle") said
+    # "item id must be an integer, got 'a-handle'" where `recommend similar a-handle` and the API took it.
+    from fashionrec.errors import NotFoundError
+
+    d, spelt = shop_index
+    rec = Recommender.load(d)
+    handle = "french-connection-men-black-tobacco-belt-942"
+    belt, tee = spelt[handle], spelt["navy-tee"]
+    assert [r.id for r in rec.similar(handle, k=5)] == [r.id for r in rec.similar(belt, k=5)]
+    assert [r.id for r in rec.complete_the_look(handle)] == [r.id for r in rec.complete_the_look(belt)]
+    assert [r.id for r in rec.for_profile([handle, "navy-tee"], k=5)] == [r.id for r in rec.for_profile([belt, tee],
+                                                                                                       k=5)]
+    assert rec.item(handle)["id"] == belt and tee not in [r.id for r in rec.similar(handle, k=5,
+                                                                                     exclude_ids=["navy-tee"])]
+    with pytest.raises(NotFoundError, match="no product 'no-such-handle'"):
+        rec.similar("no-such-handle")

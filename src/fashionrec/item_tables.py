@@ -514,8 +514,20 @@ class ItemTables:
         except (TypeError, ValueError) as e:
             raise BadInputError(f"item id must be an integer, got {item_id!r}") from e
 
+    def _id_of(self, item_id) -> int:
+        """``item_id`` as :meth:`_as_id` reads it, or, a text that is no number where this index records the shop's
+        spellings, the product its export wrote so (a Shopify Handle; :meth:`id_named`): the CLI and the API took
+        a Handle, and ``Recommender.similar("lee-men-purple-check-shirt")`` said "item id must be an integer"
+        (stop 75's new user, in Python as the README has it)."""
+        if isinstance(item_id, str) and self.manifest.get(IDS_AS_WRITTEN):
+            try:
+                int(item_id)
+            except ValueError:
+                return self.id_named(item_id)
+        return self._as_id(item_id)
+
     def _check_id(self, item_id: int) -> int:
-        item_id = self._as_id(item_id)
+        item_id = self._id_of(item_id)
         if item_id not in self._row:
             # Each said as the shop writes it too ("product 38645 (written 0038645)"), where the index records a
             # spelling: the number alone matched none of a shop's ids keyed by their text (stop 70).

@@ -109,7 +109,7 @@ class Profiles:
         API's ``skip_unknown``)."""
         # Ids as for_profile reads them: "9646" (from JSON) was said to be unknown there, then liked here (a
         # Python user's trial); what is no id at all is refused, as there.
-        ids = list(dict.fromkeys(self._as_id(i) for i in id_list(liked_ids)))
+        ids = list(dict.fromkeys(self._id_of(i) for i in id_list(liked_ids)))
         return [i for i in ids if i in self._row], [i for i in ids if i not in self._row]
 
     def for_profile(self, liked_ids: Sequence[int], k: int = 10, looks: bool = True) -> list[Rec]:

@@ -1960,7 +1960,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
         set()
         """
         item_id = self._check_id(item_id)
-        exclude = {item_id, *(self._as_id(i) for i in id_list(exclude_ids))}     # "abc", 9646.9: said, not cut
+        exclude = {item_id, *(self._id_of(i) for i in id_list(exclude_ids))}     # "abc", 9646.9: said, not cut
         if _leaves_out_colourways(colourways, other_colours, filters):
             exclude |= set(self.page_colourways(item_id))
         item, row = self.item(item_id), self._row[item_id]
@@ -2062,7 +2062,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
         photos."""
         item_id = self._check_id(item_id)
         check_k(k)
-        exclude = {self._as_id(i) for i in id_list(exclude_ids)}      # one id too, as similar() takes it
+        exclude = {self._id_of(i) for i in id_list(exclude_ids)}      # one id too, as similar() takes it
         if exclude:
             # Nor their photos' copies under other ids: a similar item's photo came back under another brand's name
             # in the row below it (the catalogue lists some photos under several ids; a shopper's trial).
