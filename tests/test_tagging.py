@@ -508,3 +508,22 @@ def test_tag_writes_json_lines_with_every_heads_top_k_the_flags_and_the_models_i
         refused = runner.invoke(app, ["tag", str(fixture_dir), "--model", model, *args])
         assert refused.exit_code == 2 and said in " ".join(refused.output.split()), refused.output
     assert not (tmp_path / "x.csv").exists() and not (tmp_path / "x.xml").exists()
+
+
+def test_a_shops_ids_written_otherwise_are_said_of_its_own_table(tmp_path, caplog) -> None:
+    # Stop 75's new user: `tag` of a Shopify export (products_export_1.csv, no id column) warned "id_as_written the
+    # ids as styles.csv writes them", a file the shop does not have.
+    import logging
+
+    from fashionrec import tagging
+    from fashionrec.column_map import save_column_map
+
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "products_export_1.csv").write_text("Handle,Title,Type\nnavy-tee,Roadster Men Tee,Tshirts\n",
+                                                    encoding="utf-8")
+    save_column_map(tmp_path, {"Title": "productDisplayName", "Type": "articleType"},
+                    {"@table": "products_export_1.csv", "@images": "photos"})
+    with caplog.at_level(logging.WARNING, logger="fashionrec"):
+        tagging._in_catalogue(tmp_path, 0, False)
+    said = " ".join(m for m in caplog.messages if "written otherwise" in m)
+    assert "the ids as products_export_1.csv writes them" in said and "styles.csv" not in said, caplog.messages

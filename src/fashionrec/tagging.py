@@ -302,8 +302,8 @@ def _in_catalogue(folder: Path, number: int, progress: bool) -> tuple[list[Photo
     written = {i: text for text, i in catalog.report.ids_written_otherwise.items()}
     if written:
         log.warning("%d of the catalogue's ids are written otherwise than as numbers (%s): the CSV's id column "
-                    "gives the numbers, id_as_written the ids as styles.csv writes them", len(written),
-                    first_few([f"{t!r} as {i}" for i, t in written.items()], 3))
+                    "gives the numbers, id_as_written the ids as %s writes them", len(written),
+                    first_few([f"{t!r} as {i}" for i, t in written.items()], 3), catalog.report.table_name)
     photos = []
     shown = images_path(catalog.root).relative_to(catalog.root).as_posix()     # images, or columns.json's (stop 70)
     for rec in catalog.table.to_dict("records"):
