@@ -2048,11 +2048,32 @@ def test_a_type_for_a_word_read_as_nothing_is_read_as_the_words_in_a_row(rec):
     # "bag for college" led with three "Be For Bag" handbags, the model reading its "for" and "bag" as the brand's,
     # where "college bag" leads with backpacks (stop 74): read by meaning as the words in a row.
     assert rec.parse_query("college") == {} and rec.parse_query("bag")["articleType"]
-    for typed, in_a_row in (("bag for college", "college bag"), ("Bags for a trip", "trip Bags")):
+    for typed, in_a_row in (("bag for college", "college bag"), ("Shoes for a trip", "trip shoes")):
         assert [x.id for x in rec.search_text(typed, k=10)] == [x.id for x in rec.search_text(in_a_row, k=10)], typed
     # Not a word read as a wearer, an occasion or a person, nor a longer description.
     for query in ("shirt for men", "sandals for a wedding", "shoes for mom", "bag for my college", "college"):
         assert rec._as_meant(query) == query, query
+
+
+def test_a_type_for_a_word_is_read_as_the_names_spell_the_type(rec):
+    # "bags for college" read as "college bags" still led with "Be For Bag" Tote Bags where "bag for college" read as
+    # "college bag" lists backpacks (stop 75): the type's word as most names spell it, singular or as typed.
+    words = rec._words()
+    assert words.names_saying("bag") > words.names_saying("bags")
+    assert words.names_saying("shoes") > words.names_saying("shoe")
+    assert rec._as_meant("bags for college") == "college bag"
+    assert [x.id for x in rec.search_text("bags for college", k=10)] == \
+        [x.id for x in rec.search_text("college bag", k=10)]
+    assert rec._as_meant("shoes for college") == "college shoes"
+
+
+def test_mufti_is_read_as_casual_not_respelt_multi(rec):
+    # "mufti shirt" (Indian English: off-duty clothes) was shown as "multi shirt", multicoloured shirts (stop 74's
+    # gap): an occasion word, read as Casual, and said to the text model as the usage, whose vocabulary lacks it.
+    assert rec.parse_query("mufti shirt") == {**rec.parse_query("casual shirt")}
+    assert rec.correction("mufti shirt") is None and rec.autocorrect("mufti shirt") is None
+    assert rec._as_meant("Mufti shirt for men") == "casual shirt for men"
+    assert [x.id for x in rec.search_text("mufti shirt", k=5)] == [x.id for x in rec.search_text("casual shirt", k=5)]
 
 
 def test_a_cloth_and_a_type_no_product_has_are_said_with_the_wearer_named(rec):

@@ -326,7 +326,10 @@ USAGE_WORDS = {"office": "Formal", "workwear": "Formal", "business": "Formal", "
                "date night": "Party", "night out": "Party", "clubbing": "Party", "cocktail": "Party",
                "prom": "Party",
                # Festivals ("diwali" listed a slogan T-shirt, with "Did you mean dial?").
-               "diwali": "Ethnic", "navratri": "Ethnic", "eid": "Ethnic", "festival": "Ethnic"}
+               "diwali": "Ethnic", "navratri": "Ethnic", "eid": "Ethnic", "festival": "Ethnic",
+               # Indian English for plain, off-duty clothes: "mufti shirt" was respelt "multi shirt" (one edit,
+               # 394 products filed Multi) and listed multicoloured shirts (stop 75).
+               "mufti": "Casual"}
 # A sport's "kit" is its clothes and shoes, not the catalogue's one type with the word: "running kit for a woman"
 # read "kit" as Mens Grooming Kit and listed 96 face washes and creams (stop 67's shopper). Read as one word
 # (PHRASES), as "date night" is; "grooming kit" and "shaving kit" still find the grooming kits.

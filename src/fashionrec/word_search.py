@@ -230,6 +230,11 @@ class WordSearch:
             self._keep(self._in_a_row, key, found)
         return found
 
+    def names_saying(self, word: str) -> int:
+        """How many product names have ``word`` (lower case, folded) as a word of its own, as spelt: "bag" 558 and
+        "bags" 45 of the 39,730 names; for the spelling the names use most (TextSearch._as_meant)."""
+        return int(self._names_rows().mask(rf"(?:^| ){re.escape(word)}(?: |$)").sum())
+
     def _keep(self, cache: dict, key, value, kept: int = WORD_MASKS_KEPT) -> None:
         """``cache[key] = value``, the oldest entries dropped beyond ``kept``; readers run in parallel threads in
         the server."""
