@@ -27,6 +27,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from fashionrec import text_notes
 from fashionrec.api import Settings, create_app
 from fashionrec.catalog import ATTRIBUTES, Catalog
 from fashionrec.looks import colour_compatibility
@@ -3786,6 +3787,21 @@ def test_a_misspelt_search_keeps_the_words_it_left_out_and_says_so(client, typed
 def _years_of(rows: list[dict]) -> list[float]:
     """Each product's year, as the answer lists them (a missing one as -inf, which sorts last newest first)."""
     return [float(d["year"]) if d.get("year") is not None else float("-inf") for d in rows]
+
+
+def test_latest_lists_the_newest_of_every_product_with_the_words(client, monkeypatch):
+    # "latest kurta" ordered the search's 200 best matches, all from 2012 on the full index, where the page and
+    # /api/items?q=kurta&sort=newest begin with the 2016 ones (stop 75). A pool of 5 stands in for 200 of 1,749.
+    monkeypatch.setattr(text_notes, "SORT_POOL", 5)
+    rec = client.app.state.service.rec
+    word = rec.items["articleType"].value_counts().index[0].lower()     # the commonest type, many years of it
+    listed = client.get("/api/items", params={"q": word, "sort": "newest", "limit": 5}).json()
+    assert listed["total"] > 5 and len(set(_years_of(listed["items"]))) > 1
+    for query, params in ((f"latest {word}", {}), (word, {"sort": "newest"})):
+        body = client.get("/api/search/text", params={"q": query, "k": 5, **params}).json()
+        assert _years_of([r["item"] for r in body["results"]]) == _years_of(listed["items"]), query
+        assert "best matches" not in body["note"], body["note"]
+    assert all(r["score"] > 0 for r in body["results"])     # each one's text similarity, as the search's own
 
 
 def test_newest_sorts_by_year_in_the_api_and_on_the_page(client):

@@ -75,9 +75,30 @@ def ordered_search(rec, query: str, filters: dict | None, k: int, cut: float | N
     if not order:
         return rec.search_text(query, k=k, filters=filters or None, min_similarity=cut), None
     pool = rec.search_text(query, k=max(k, SORT_POOL), filters=filters or None, min_similarity=cut)
-    key, median = sort_key(np.array([price_of(r.item) for r in pool], np.float64), _years_of(pool), *order[:2])
-    recs = in_list_order([pool[i] for i in np.argsort(key, kind="stable")[:k]])     # (by price: scores capped again)
-    return recs, order_said(rec, order, median, len(pool))
+    first = _first_worded(rec, query, filters, k, order, {r.id for r in pool})
+    both = pool + (first or [])
+    key, median = sort_key(np.array([price_of(r.item) for r in both], np.float64), _years_of(both), *order[:2])
+    recs = in_list_order([both[i] for i in np.argsort(key, kind="stable")[:k]])     # (by price: scores capped again)
+    # Of every product with the words, not only of the search's best matches.
+    return recs, order_said(rec, order, median, len(pool) if first is None else 0)
+
+
+def _first_worded(rec, query: str, filters: dict | None, k: int, order: tuple[str, bool, list[str]],
+                  listed: set[int]) -> list[Rec] | None:
+    """The first k products with every word of ``query`` in a strict ``order`` (a sort, "cheapest", "latest"), as
+    ``/api/items`` and the catalogue page list them, but those ``listed``: "latest kurta" ordered the search's 200
+    best matches, all from 2012 on the full index, where the page and ``/api/items?q=kurta&sort=newest`` begin with
+    the 2016 ones of the 1,749 kurtas (stop 75). None for a soft preference ("cheap": the half of the search's own
+    matches), or where no product has the words."""
+    if not order[1]:
+        return None
+    total, items = rec.browse(filters or None, query, limit=k, sort=order[0])
+    if not total:
+        return None
+    items = [d for d in items if int(d["id"]) not in listed]
+    sims = rec.text_similarity(query, [int(d["id"]) for d in items]) if items else []
+    return [Rec(int(d["id"]), float(sim), f"has every word of {query!r}; text similarity {sim:.2f}", d,
+                card_reason="Has every word") for d, sim in zip(items, sims, strict=True)]
 
 
 def _years_of(recs: list) -> np.ndarray:
