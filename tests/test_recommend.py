@@ -2076,6 +2076,13 @@ def test_mufti_is_read_as_casual_not_respelt_multi(rec):
     assert [x.id for x in rec.search_text("mufti shirt", k=5)] == [x.id for x in rec.search_text("casual shirt", k=5)]
 
 
+def test_a_phrase_searched_as_one_word_is_said_as_its_words(rec):
+    # "rainy season jacket" said "The catalogue has no rainyseason jackets" (stop 75): the phrase a search reads as
+    # one word ("coldweather", its warm types) is said as typed.
+    assert rec.browse(q="cold weather shoes", limit=0)[0] == 0 < rec.browse(q="cold weather", limit=0)[0]
+    assert rec.absent_together("cold weather shoes") == "The catalogue has no cold weather shoes"
+
+
 def test_a_cloth_and_a_type_no_product_has_are_said_with_the_wearer_named(rec):
     # "denim jacket men" said "No product has every word" over men's ADIDAS jackets, where "denim jacket" said
     # "The catalogue has no denim jackets" (stop 74): the wearer is said after the cloth and the type.

@@ -60,6 +60,7 @@ from fashionrec.vocabulary import (
     OTHER_KIT_WORDS,
     OUTFIT_SETS,
     PERSON_WORDS,
+    PHRASES,
     PLACE_SEASONS,
     QUALIFIED,
     SEASON_SYNONYMS,
@@ -2492,6 +2493,8 @@ class TextSearch:
         others = [w for w in words if not read[w]]
         # Said as typed, not as searched: "jeans jacket" said 'jean'.
         as_typed = {singular(w): w for w in search_words(query, stem=False)}
+        # A phrase searched as one word, as its words: "rainy season jacket" said "no rainyseason jackets" (stop 75).
+        as_typed.update({key: " ".join(said) for said, key in PHRASES.items() if key not in as_typed})
         if len(typed) == 2 and len(words) == 2 and not wearers:
             first, second = (as_typed.get(w, w) for w in typed)
             return f"No product is named both {first!r} and {second!r}"
