@@ -70,12 +70,13 @@ def text_order(rec, unaged: str, dropped: list[str], sort: str | None = None) ->
 def ordered_search(rec, query: str, filters: dict | None, k: int, cut: float | None,
                    order: tuple[str, bool, list[str]] | None) -> tuple[list[Rec], str | None]:
     """(``rec.search_text``'s k results for ``query``, the sentence that says their order or None): in the search's
-    own order without ``order`` (:func:`text_order`); with one, up to :data:`SORT_POOL` of its best matches
-    ordered by price, a sort or a soft preference, the first k of them."""
+    own order without ``order`` (:func:`text_order`); with one, up to :data:`SORT_POOL` of its best matches, and for
+    a strict order the first products with every word in it (:func:`_first_worded`), ordered by price, a sort or a
+    soft preference, the first k of them."""
     if not order:
         return rec.search_text(query, k=k, filters=filters or None, min_similarity=cut), None
     pool = rec.search_text(query, k=max(k, SORT_POOL), filters=filters or None, min_similarity=cut)
-    first = _first_worded(rec, query, filters, k, order, {r.id for r in pool})
+    first = _first_worded(rec, query, filters, k, order, {r.id for r in pool}, cut is not None)
     both = pool + (first or [])
     key, median = sort_key(np.array([price_of(r.item) for r in both], np.float64), _years_of(both), *order[:2])
     recs = in_list_order([both[i] for i in np.argsort(key, kind="stable")[:k]])     # (by price: scores capped again)
@@ -84,18 +85,22 @@ def ordered_search(rec, query: str, filters: dict | None, k: int, cut: float | N
 
 
 def _first_worded(rec, query: str, filters: dict | None, k: int, order: tuple[str, bool, list[str]],
-                  listed: set[int]) -> list[Rec] | None:
+                  listed: set[int], relevant: bool = True) -> list[Rec] | None:
     """The first k products with every word of ``query`` in a strict ``order`` (a sort, "cheapest", "latest"), as
     ``/api/items`` and the catalogue page list them, but those ``listed``: "latest kurta" ordered the search's 200
     best matches, all from 2012 on the full index, where the page and ``/api/items?q=kurta&sort=newest`` begin with
-    the 2016 ones of the 1,749 kurtas (stop 75). None for a soft preference ("cheap": the half of the search's own
-    matches), or where no product has the words."""
+    the 2016 ones of the 1,749 kurtas (stop 75). ``relevant`` (the search's relevance cut): of the type and wearer
+    the words name, as the search keeps them ("shirts": no kurta named "... Shirt"). None for a soft preference
+    ("cheap": the half of the search's own matches), or where no product has the words."""
     if not order[1]:
         return None
-    total, items = rec.browse(filters or None, query, limit=k, sort=order[0])
+    # As many as the search's pool: those of another type or wearer (below) may come first in that order.
+    total, items = rec.browse(filters or None, query, limit=max(k, SORT_POOL), sort=order[0])
     if not total:
         return None
-    items = [d for d in items if int(d["id"]) not in listed]
+    asked = {key: set(v) for key, v in rec.asked_for(query).items() if key in ("gender", "articleType")} \
+        if relevant else {}
+    items = [d for d in items if int(d["id"]) not in listed and all(d.get(key) in v for key, v in asked.items())][:k]
     sims = rec.text_similarity(query, [int(d["id"]) for d in items]) if items else []
     return [Rec(int(d["id"]), float(sim), f"has every word of {query!r}; text similarity {sim:.2f}", d,
                 card_reason="Has every word") for d, sim in zip(items, sims, strict=True)]
