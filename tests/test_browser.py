@@ -247,6 +247,24 @@ def test_clear_filters_and_clear_all_sit_side_by_side(server, page):
     page.wait_for_url(server + "/")
 
 
+def test_a_narrower_photo_leaves_its_card_as_tall_as_the_rows_others(server, page):
+    # Stop 75's shopper: the catalogue's 54x80 photos (FNF's wedding saris) made their cards 27 px taller than
+    # the rest of their row, the names out of line, as a 3:4 box grows to fit its content by default.
+    import base64
+    import io
+
+    narrow = io.BytesIO()
+    Image.new("RGB", (54, 80), "pink").save(narrow, format="PNG")
+    page.goto(server + "/")
+    page.evaluate("src => { const i = document.querySelector('#grid .thumb img'); i.loading = 'eager'; i.src = src; }",
+                  "data:image/png;base64," + base64.b64encode(narrow.getvalue()).decode())
+    page.wait_for_function("() => { const i = document.querySelector('#grid .thumb img');"
+                           " return i.complete && i.naturalWidth === 54; }")
+    first, second = (page.locator("#grid .thumb").nth(n).bounding_box() for n in (0, 1))
+    assert abs(first["height"] - second["height"]) < 1 and abs(first["height"] - first["width"] * 4 / 3) < 1.5, \
+        (first, second)
+
+
 def test_a_phone_gets_tap_targets_of_44_px(server, page):
     if page.viewport_size["width"] >= 640:
         pytest.skip("a phone's layout")
