@@ -442,6 +442,16 @@ def test_few_word_matches_offer_the_closest_matches_to_the_description(client, f
     # Two words, one an occasion ("night out for men": one Party shirt, and no way to the closest matches).
     assert "usage" in rec.parse_query("office men") and 0 < rec.browse(q="office men", limit=0)[0] < 24
     assert 'id="few"' in client.get("/", params={"q": "office men"}).text
+    # A word and "outfit" (searched as clothes, not as a word): the few clothes with the word, and the link (stop
+    # 75: "college outfit" listed Puma's 3 "College" T-shirts and no way on).
+    def clothes_alone(word: str) -> bool:      # a few products have it, all of them clothes
+        found = rec.browse(q=word, limit=24)[1]
+        return 0 < len(found) < 24 and {p["masterCategory"] for p in found} == {"Apparel"}
+
+    words = (w for n in fixture_catalog.usable["productDisplayName"].dropna() for w in str(n).split())
+    q = next(f"{w} outfit" for w in words if w.isalpha() and len(w) > 3 and not rec.parse_query(w)
+             and clothes_alone(w))
+    assert 'id="few"' in client.get("/", params={"q": q}).text, q
     # The same form with a new query starts again from word matches.
     assert "closest match" not in client.get("/", params={"q": "jeans", "closest": name}).text
 

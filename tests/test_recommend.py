@@ -4741,6 +4741,19 @@ def test_clothes_with_no_type_read_as_wear_does(rec):
     assert {x.item["masterCategory"] for x in found} == {"Apparel"}, [x.item["articleType"] for x in found]
 
 
+def test_an_outfit_with_no_type_reads_as_wear_does(rec):
+    # Stop 75's shopper: no product name says "outfit", so "office outfit for men" matched no product by its words
+    # and listed gift sets, cufflinks and ties by meaning, where "office wear for men" read "office" as Formal and
+    # listed formal shirts and trousers. "outfit" is read as "wear": the occasion's clothes first.
+    for outfit, wear in (("office outfit", "office wear"), ("outfit", "clothes"), ("casual outfits", "casual wear")):
+        total, page = rec.browse(q=outfit, limit=10)
+        assert total == rec.browse(q=wear, limit=0)[0] > 0, outfit
+        assert page[0]["masterCategory"] == "Apparel", outfit
+    total, page = rec.browse(q="office outfit", limit=10_000)
+    assert {p["usage"] for p in page} == {"Formal"}
+    assert rec.word_matches("office outfit").sum() == total
+
+
 def test_the_filter_counts_of_clothes_alone_count_what_browse_lists(rec):
     # Stop 68, a review: "clothes" (or "wear") alone lists the clothes since stop 67, but the filter lists beside it
     # counted none (word_matches read it as stop words alone), so the page showed the closest matches' counts.

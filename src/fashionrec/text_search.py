@@ -488,8 +488,9 @@ def _renamed(phrase: str, colour: str) -> bool:
                 or Levenshtein.distance(joined, name) <= 1)
 
 
-# Words for clothes with no type (:meth:`TextSearch._clothes_asked`): "casual wear", "casual clothes" (stop 67).
-CLOTHES_WORDS = frozenset({"wear", "clothes", "clothing"})
+# Words for clothes with no type (:meth:`TextSearch._clothes_asked`): "casual wear", "casual clothes" (stop 67);
+# "office outfit for men" (stop 75: its shirts and trousers first, its shoes and ties after them).
+CLOTHES_WORDS = frozenset({"wear", "clothes", "clothing", "outfit", "outfits"})
 # The pieces of a sport's kit the vocabulary lacks, by subCategory, which take turns in its list (a top, a bottom,
 # shoes); its other sportswear (socks, caps, bags) after them.
 KIT_PIECES = ("Topwear", "Bottomwear", "Shoes")

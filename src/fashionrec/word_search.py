@@ -48,13 +48,18 @@ from fashionrec.vocabulary import (
 
 # Query words a product's text never needs to contain: "jeans for women" means jeans and women.
 # "ethnic wear for women" means ethnic and women; "something for a job interview" a job interview (no product
-# name says something). "clothes" and "outfit" stay words: skipped, "clothes for men" listed watches too.
+# name says something). "clothes", "clothing" and "outfit" are read as clothes (TextSearch._clothes_asked), not
+# skipped alone: skipped alone, "clothes for men" listed watches too.
 # "but": "white shirt but not formal" found nothing (no name says "but" of what it is).
 STOP_WORDS = frozenset(["a", "an", "and", "the", "for", "with", "of", "in", "on", "to", "by", "from", "my", "me",
                         "i", "wear", "something", "anything", "some", "but",
                         # As "wear" (stop 67): "casual clothes" found no product by its words, no name saying
                         # "clothes"; text_search reads them as clothes (TextSearch._clothes_asked).
-                        "clothes", "clothing"])
+                        "clothes", "clothing",
+                        # As "clothes" (stop 75): no product name says "outfit", so "office outfit for men" found
+                        # no product by its words and listed gift sets and cufflinks by meaning, where "office
+                        # wear for men" read "office" as Formal and listed formal shirts and trousers.
+                        "outfit", "outfits"])
 PREFIX_MIN = 6              # catalogue search words this long also match as the start of a longer word
 # Not a sport's kit, one word ("runningkit"): by it, "running" or "football" alone found every Sports product.
 _NO_PREFIX = frozenset(norm(k) for k in SPORT_KITS)

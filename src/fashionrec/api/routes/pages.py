@@ -45,6 +45,7 @@ from fashionrec.results import PRODUCT_PAGE
 from fashionrec.stock import showing_sold_out, sold_out_shown
 from fashionrec.text_notes import people_listed, price_missed_said, unread_said
 from fashionrec.text_search import (
+    CLOTHES_WORDS,
     NEWEST,
     RELEVANT_TEXT_SIMILARITY,
     SORTS,
@@ -605,10 +606,13 @@ def catalogue_page(
     # closest matches to the whole of it too, rather than leave the shopper with two T-shirts.
     # Also two words one of which names a type ("warm jacket": one name has "warm", 233 products are jackets)
     # or an occasion ("night out for men": one men's Party shirt, and no way to the Smart Casual ones).
+    # Also a word and "outfit", "wear" or "clothes", which are searched as clothes, not as words: "college outfit"
+    # listed the 3 Puma "College" T-shirts and no way on (stop 75; its closest matches by meaning before).
     few_url = (f"{root}/?" + urlencode({**current, "closest": query})
                if query and not closest and not found_closest and not fills and 0 < total < PAGE_SIZE
                and (len(search_words(query)) >= 3
-                    or len(search_words(query)) == 2 and {"articleType", "usage"} & set(service.rec.parse_query(query)))
+                    or len(search_words(query)) == 2 and {"articleType", "usage"} & set(service.rec.parse_query(query))
+                    or search_words(query) and CLOTHES_WORDS & set(search_words(query, stem=False)))
                else None)
     # A child's filter and a type leave out the children's products a catalogue files as Unisex or a grown-up's:
     # Gender: Boys and Type: Sports Shoes listed 3, where "sports shoes for boys" finds 15, "ADIDAS Kids Unisex"
