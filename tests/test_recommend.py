@@ -6101,7 +6101,10 @@ def test_a_grown_ups_search_lists_childrens_products_last_and_a_night_out_no_nig
     r.items.loc[shirts[0], "subCategory"] = "Loungewear and Nightwear"      # a party night suit, say
     r._reindex()
     found = r.search_text("date night outfit for men", k=3)
-    assert [x.item["usage"] for x in found] == ["Party"] * 3 and found[-1].id == int(r.items.loc[shirts[0], "id"])
+    # The Party shirts first, the Party night suit not before them: since stop 75 "outfit" reads as "wear" (the
+    # clothes, not nightwear, first), so it may come after the other clothes too.
+    night = int(r.items.loc[shirts[0], "id"])
+    assert [x.item["usage"] for x in found[:2]] == ["Party"] * 2 and night not in [x.id for x in found[:2]]
 
 
 def test_an_occasion_word_beside_a_type_ranks_its_products_first_and_leaves_the_rest_in(rec):
