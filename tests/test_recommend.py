@@ -4741,6 +4741,15 @@ def test_clothes_with_no_type_read_as_wear_does(rec):
     assert {x.item["masterCategory"] for x in found} == {"Apparel"}, [x.item["articleType"] for x in found]
 
 
+def test_a_weddings_other_days_and_a_graduation_read_as_occasions(rec):
+    # Stop 75's shopper: no product name says "sangeet" or "graduation": "sangeet outfit" listed nightdresses and
+    # night suits by meaning, "graduation" nothing. They read as the occasions they are, as "wedding" does.
+    for said, usage in (("sangeet", "Ethnic"), ("mehendi", "Ethnic"), ("haldi", "Ethnic"), ("graduation", "Formal")):
+        assert rec.parse_query(f"{said} outfit") == {"usage": [usage]}, said
+        total, page = rec.browse(q=said, limit=10_000)
+        assert total == int((rec.items["usage"] == usage).sum()) > 0 and {p["usage"] for p in page} == {usage}, said
+
+
 def test_an_outfit_with_no_type_reads_as_wear_does(rec):
     # Stop 75's shopper: no product name says "outfit", so "office outfit for men" matched no product by its words
     # and listed gift sets, cufflinks and ties by meaning, where "office wear for men" read "office" as Formal and

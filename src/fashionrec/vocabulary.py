@@ -329,7 +329,11 @@ USAGE_WORDS = {"office": "Formal", "workwear": "Formal", "business": "Formal", "
                "diwali": "Ethnic", "navratri": "Ethnic", "eid": "Ethnic", "festival": "Ethnic",
                # Indian English for plain, off-duty clothes: "mufti shirt" was respelt "multi shirt" (one edit,
                # 394 products filed Multi) and listed multicoloured shirts (stop 75).
-               "mufti": "Casual"}
+               "mufti": "Casual",
+               # A wedding's other days, and a graduation (stop 75's shopper: "sangeet outfit" listed nightdresses
+               # and night suits, "graduation" nothing at all, no name having the words).
+               "sangeet": "Ethnic", "mehendi": "Ethnic", "mehndi": "Ethnic", "haldi": "Ethnic",
+               "graduation": "Formal", "convocation": "Formal"}
 # A sport's "kit" is its clothes and shoes, not the catalogue's one type with the word: "running kit for a woman"
 # read "kit" as Mens Grooming Kit and listed 96 face washes and creams (stop 67's shopper). Read as one word
 # (PHRASES), as "date night" is; "grooming kit" and "shaving kit" still find the grooming kits.
