@@ -458,10 +458,14 @@ def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, ense
     assert (ens / "weights" / "best.safetensors").read_bytes() == kept
 
 
-def test_tags_json_of_an_ensemble_gives_each_members_preprocessing(tmp_path):
+def test_tags_json_of_an_ensemble_gives_each_members_preprocessing(tmp_path, monkeypatch):
     # An ML engineer's trial (stop 65, still so at stop 74): an ensemble's tags.json said "80x60, mean 0, std 1",
     # the ensemble's own input, where its members read 80x60 catalogue-normalised and 128x96 ImageNet-normalised.
     from fashionrec.tagging import tag
+
+    # Read by PyTorch: what tags.json says of the model is the checkpoint's, whichever runtime reads the photo, and
+    # the ONNX export of the two random members (an EfficientNet among them) was most of this test's time (stop 75).
+    monkeypatch.setenv("FASHIONREC_RUNTIME", "torch")
 
     classes = {h: [f"{h}{i}" for i in range(n)] for h, n in HEADS.items()}
     members = _members()
