@@ -30,6 +30,25 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ.pop("COLUMNS", None)
 
 
+def _torch_threads_per_worker() -> None:
+    """Each pytest-xdist worker's share of the cores for PyTorch's own threads (and ONNX Runtime's, which takes
+    PyTorch's count: fashionrec.onnx_infer): two workers on two cores each ran two OpenMP threads, four on two
+    cores, whose waits at each operation's end spun on the core the other worker needed: test_train_resume.py took
+    41.7 CPU s with two threads against 19.8 with one, side by side (stop 75, docs/stop75-h75suite.md). BLAS is
+    left as it is (a test of its limit, test_recommend.py, needs more than one thread), and so are the processes
+    tests start (each alone on the cores while it runs, mostly)."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 0)
+    if not os.environ.get("PYTEST_XDIST_WORKER") or workers < 2:
+        return
+    import torch
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    torch.set_num_threads(max(1, cores // workers))
+
+
+_torch_threads_per_worker()
+
+
 def full_data_path() -> Path:
     env = os.environ.get("FASHIONREC_DATA")
     if env:
