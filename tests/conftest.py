@@ -30,23 +30,51 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ.pop("COLUMNS", None)
 
 
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+# pytest-xdist's workers (scripts/test.sh runs two), 0 in one pytest process.
+_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 0) if os.environ.get("PYTEST_XDIST_WORKER") else 0
+_DONE = ".torch-threads-done-"     # a worker's marker in the run's folder, written as it finishes
+_sharing_cores = _WORKERS >= 2 and _CORES >= 2
+
+
 def _torch_threads_per_worker() -> None:
     """Each pytest-xdist worker's share of the cores for PyTorch's own threads (and ONNX Runtime's, which takes
     PyTorch's count: fashionrec.onnx_infer): two workers on two cores each ran two OpenMP threads, four on two
     cores, whose waits at each operation's end spun on the core the other worker needed: test_train_resume.py took
     41.7 CPU s with two threads against 19.8 with one, side by side (stop 75, docs/stop75-h75suite.md). BLAS is
     left as it is (a test of its limit, test_recommend.py, needs more than one thread), and so are the processes
-    tests start (each alone on the cores while it runs, mostly)."""
-    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 0)
-    if not os.environ.get("PYTEST_XDIST_WORKER") or workers < 2:
-        return
-    import torch
+    tests start (each alone on the cores while it runs, mostly). Once the other workers have finished, the last
+    takes every core again (``pytest_runtest_setup``)."""
+    if _sharing_cores:
+        import torch
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    torch.set_num_threads(max(1, cores // workers))
+        torch.set_num_threads(max(1, _CORES // _WORKERS))
 
 
 _torch_threads_per_worker()
+
+
+def _run_folder_of(config: pytest.Config) -> Path | None:
+    """The folder the run's workers share (``run_folder``), from the base folder pytest-xdist gives this worker."""
+    base = config.option.basetemp
+    return Path(base).parent if base else None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # The last worker left runs its remaining files on every core: the other workers' cores are idle by then.
+    global _sharing_cores
+    folder = _run_folder_of(item.config) if _sharing_cores else None
+    if folder is not None and len(list(folder.glob(f"{_DONE}*"))) >= _WORKERS - 1:
+        import torch
+
+        torch.set_num_threads(_CORES)
+        _sharing_cores = False
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    folder = _run_folder_of(session.config) if _WORKERS else None
+    if folder is not None and folder.is_dir():
+        (folder / f"{_DONE}{os.environ['PYTEST_XDIST_WORKER']}").touch()
 
 
 def full_data_path() -> Path:
