@@ -41,8 +41,8 @@ def _torch_threads_per_worker() -> None:
     """Each pytest-xdist worker's share of the cores for PyTorch's own threads (and ONNX Runtime's, which takes
     PyTorch's count: fashionrec.onnx_infer): two workers on two cores each ran two OpenMP threads, four on two
     cores, whose waits at each operation's end spun on the core the other worker needed: test_train_resume.py took
-    41.7 CPU s with two threads against 19.8 with one, side by side (stop 75, docs/stop75-h75suite.md). BLAS is
-    left as it is (a test of its limit, test_recommend.py, needs more than one thread), and so are the processes
+    41.7 CPU s with two threads against 19.8 with one, side by side (history.md, Stop 75, the test suite's time).
+    BLAS is left as it is (a test of its limit, test_recommend.py, needs more than one thread), and so are the processes
     tests start (each alone on the cores while it runs, mostly). Once the other workers have finished, the last
     takes every core again (``pytest_runtest_setup``)."""
     if _sharing_cores:
