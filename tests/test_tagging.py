@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -527,3 +528,21 @@ def test_a_shops_ids_written_otherwise_are_said_of_its_own_table(tmp_path, caplo
         tagging._in_catalogue(tmp_path, 0, False)
     said = " ".join(m for m in caplog.messages if "written otherwise" in m)
     assert "the ids as products_export_1.csv writes them" in said and "styles.csv" not in said, caplog.messages
+def test_top_k_with_a_csv_is_said_not_dropped(fixture_dir, tmp_path):
+    # An ML engineer's trial (stop 75): `tag --out tags.csv --top-k 2` wrote articleType_top3 as ever, with no word
+    # that --top-k was not used; the JSON Lines record is where every head's top k is.
+    from _recs_support import tiny_tagger_path
+
+    model, photo = str(tiny_tagger_path()), str(fixture_dir / "images" / "7512.jpg")
+    done = runner.invoke(app, ["tag", photo, "--model", model, "--out", str(tmp_path / "t.csv"), "--top-k", "2"])
+    assert done.exit_code == 0, done.output
+    assert "--top-k 2 is not used for a CSV" in " ".join(done.stderr.split())
+    plain = runner.invoke(app, ["tag", photo, "--model", model, "--out", str(tmp_path / "u.csv")])
+    assert plain.exit_code == 0 and "--top-k" not in plain.stderr
+    result = tag([photo], model=model, progress=False)
+    with pytest.warns(UserWarning, match="top_k=2 is not used for a CSV"):
+        result.write(tmp_path / "v.csv", top_k=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")              # JSON Lines uses it: no warning
+        result.write(tmp_path / "w.jsonl", top_k=2)
+    assert len(json.loads((tmp_path / "w.jsonl").read_text())["labels"]["articleType"]["top"]) == 2

@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import re
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -148,13 +149,19 @@ class TagResult:
         return (f"TagResult({len(self.table)} rows{', ' + counts if counts else ''}"
                 f"{f', model {model}' if model else ''}; .table, .summary, .write(path))")
 
-    def write(self, out: str | Path, fmt: str | None = None, top_k: int = TOP_K) -> tuple[Path, Path]:
+    def write(self, out: str | Path, fmt: str | None = None, top_k: int | None = None) -> tuple[Path, Path]:
         """Write the table (see :func:`table_out`: CSV, or JSON Lines with ``fmt="jsonl"`` or a .jsonl name) and
         its description beside it (:func:`description_path`: the model's name, path, SHA-256, classes and
         preprocessing, the inputs, counts and every field), each atomically. The CSV starts with a byte-order
         mark, so that spreadsheets read its names as UTF-8; JSON Lines is UTF-8 without one, one
-        :meth:`records` dict a line (``top_k`` labels per head)."""
+        :meth:`records` dict a line (``top_k`` labels per head, default :data:`TOP_K`; a CSV has articleType's
+        top 3 column and warns where ``top_k`` is given, rather than drop it unsaid)."""
         out, fmt = table_out(out, fmt)
+        if top_k is not None and fmt != "jsonl":
+            warnings.warn(f"top_k={top_k} is not used for a CSV (its articleType_top3 column gives the likeliest type "
+                          "and up to two runners-up); every head's top k is in JSON Lines (fmt='jsonl')",
+                          UserWarning, stacklevel=2)
+        top_k = TOP_K if top_k is None else top_k
         out.parent.mkdir(parents=True, exist_ok=True)
         desc = description_path(out)
         if fmt == "jsonl":
