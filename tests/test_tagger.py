@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from fashionrec.catalog import load_catalog
 from fashionrec.cli import app
 from fashionrec.errors import BadInputError, FashionrecError, ModelError
-from fashionrec.evaluate import evaluate_model, head_metrics, interval_said, macro_f1_spread, span
+from fashionrec.evaluate import caveats, evaluate_model, head_metrics, interval_said, macro_f1_spread, span
 from fashionrec.models import MODEL_SPECS, create_model
 from fashionrec.tagger import Tagger, load_checkpoint, run_inference, save_checkpoint
 from fashionrec.train import make_config, train
@@ -888,6 +888,14 @@ def test_cli_evaluate_writes_required_keys(tiny_run, tmp_path):
     assert m["head"] == "articleType" and m["model_sha256"] == Tagger.load(tiny_run).sha256
     assert Path(m["data"]).is_absolute() and m["fashionrec_version"] and m["created"]
     assert {"macro_precision", "macro_recall"} <= set(m["attributes"]["gender"])
+    # Where the report went, and which head confusions.csv holds (stop 75: the last line named the JSON alone, and
+    # "true,predicted,count" did not say article types beside per_class.csv's every head).
+    assert f"report written to {tmp_path / 'rep' / 'report.md'}" in " ".join(r.output.split())
+    assert set(pd.read_csv(tmp_path / "rep" / "confusions.csv")["head"]) == {"articleType"}
+    # Photos no row names are said, not skipped unsaid (stop 75: 65 of a folder's 265).
+    assert m["photos_without_row"] == []
+    said = " ".join(caveats({**m, "photos_without_row": ["odd.png", "extra.jpg"]}))
+    assert "not scored, as styles.csv has no row for them" in said and "2 photos" in said and "odd.png" in said
     # `--json -`: the same metrics alone on stdout, the printed lines on stderr.
     piped = CliRunner().invoke(app, ["evaluate", str(FIXTURE), "--model", str(tiny_run), "--json", "-"])
     assert piped.exit_code == 0, piped.output

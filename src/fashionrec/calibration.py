@@ -110,8 +110,21 @@ def quality(probs: np.ndarray, y: np.ndarray, temperature: float = 1.0) -> dict:
         return {"n": 0}
     p = apply_temperature(probs[keep], temperature)
     logp = np.log(np.clip(p, 1e-30, None))
+    # The mean top probability beside the share right says which way an ECE leans (surer or less sure than right).
     return {"nll": _nll(logp, y[keep], 1.0), "ece": expected_calibration_error(p, y[keep]),
-            "median_top_prob": float(np.median(p.max(1))), "n": int(keep.sum())}
+            "median_top_prob": float(np.median(p.max(1))), "mean_top_prob": float(p.max(1).mean()),
+            "accuracy": float((p.argmax(1) == y[keep]).mean()), "n": int(keep.sum())}
+
+
+def lean_said(c: dict) -> str:
+    """Which way a head's probabilities lean, from :func:`quality`'s ``c``: "surer than it is right" or "less sure
+    than it is right", with the mean top probability and the share right ("" for a record made before stop 75).
+    Said as "surer" always, a model right 0.905 of the time at a mean top probability of 0.45 was read as
+    overconfident (stop 75, an ML engineer's trial)."""
+    if "mean_top_prob" not in c or "accuracy" not in c:
+        return ""
+    way = "surer than" if c["mean_top_prob"] > c["accuracy"] else "less sure than"
+    return f"they read {way} it is right (mean top probability {c['mean_top_prob']:.3f}, right {c['accuracy']:.3f})"
 
 
 def calibration_record(val: tuple[dict, dict], test: tuple[dict, dict], data_dir: str | Path) -> dict:

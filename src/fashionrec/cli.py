@@ -1018,7 +1018,8 @@ def evaluate_cmd(
     json_out: Path | None = typer.Option(None, "--json", callback=json_wanted, help="Write the metrics here (- : "
                                          "on stdout, the printed lines then on stderr; on a failure "
                                          "{\"detail\": ...} there)."),
-    out: Path | None = typer.Option(None, help="Write report.md, confusion.png, confusions.csv and "
+    out: Path | None = typer.Option(None, help="Write report.md, metrics.json, per_class.csv (every head's "
+                                    "classes), confusion.png and confusions.csv (articleType's), reliability.png and "
                                     "predictions.csv (one row per product; with --split all, the rows without a usable "
                                     "photo too, with why) here."),
     device: str = typer.Option("cpu", help="cpu, cuda or auto (cuda when there is a GPU); on cpu the model "
@@ -1031,6 +1032,7 @@ def evaluate_cmd(
 
 def _evaluate(data_dir: Path | None, model: Path | None, split: str, json_out: Path | None, out: Path | None,
               device: str) -> None:
+    from fashionrec.calibration import lean_said
     from fashionrec.evaluate import (
         ORIGINAL_STUDY,
         caveats,
@@ -1082,10 +1084,14 @@ def _evaluate(data_dir: Path | None, model: Path | None, split: str, json_out: P
                  if "ece_floor" in main else "")
         console.print(f"calibration of the probabilities shown: articleType ECE {main['ece']:.4f}{floor}, NLL "
                       f"{main['nll']:.4f} (n={main['n']:,})" + ("" if main.get("temperature_fitted") else
-                                                               "; no temperature fitted: read them as surer "
-                                                               "than the model is"), highlight=False)
+                                                               "; no temperature fitted: "
+                                                               + (lean_said(main) or "read them as surer than "
+                                                                  "the model is")), highlight=False)
     for line in caveats(m):
         console.print(line, highlight=False)
+    if out is not None:     # said, as --json's file is: the run's last lines named the JSON alone (stop 75)
+        console.print(f"report written to {out / 'report.md'}, with metrics.json, per_class.csv, confusions.csv, "
+                      "predictions.csv and the plots beside it", highlight=False, soft_wrap=True)
     if json_out:
         emit_json(json_out, m, "metrics")
 
