@@ -7456,6 +7456,28 @@ def test_clogs_are_told_by_their_name_not_their_brand():
     assert [n for n in others if re.search(CLOG_NAME, n)] == []
 
 
+def test_a_look_carries_no_rain_cover_or_laptop_sleeve_as_its_bag(tmp_path):
+    # A stop 75 stylist's trial: a black dress's bag was "Wildcraft Unisex Black Rain Cover For Backpacks", filed
+    # Handbags (and "Belkin Unisex Netbook Stealth Slip Case Black Handbags" is a laptop's case).
+    r, _ = _scratch(tmp_path)
+    covers = _ids(r, gender="Women", articleType=["Handbags", "Clutches"])[::2]
+    _relabel(r, covers, productDisplayName="Wildcraft Unisex Black Rain Cover For Backpacks")
+    women = _ids(r, gender="Women", articleType=["Dresses", "Heels", "Flats", "Tops"])
+    picked = {p.id for w in women for p in r.complete_the_look(w, k=6) if p.slot == "Bags"}
+    assert picked and not picked & set(covers), [r.item(i)["productDisplayName"] for i in picked]
+
+
+def test_covers_and_sleeves_are_told_from_bags_by_name():
+    from fashionrec.looks import NOT_A_BAG_NAME
+    covers = ["Wildcraft Unisex Black Rain Cover For Backpacks", "Belkin Unisex Netbook Stealth Slip Case Black "
+              "Handbags", "ADIDAS Unisex Black Laptop Sleeve", "Yelloe Unisex Brown iPad Sleeve"]
+    bags = ["Lino Perros Women Golden Strap Brown Handbag", "Baggit Women Umbrella Dum Brown Handbag",
+            "Fastrack Unisex Blue Green Single Strap Backpack", "Wildcraft Unisex Red Solid Backpack",
+            "Belkin Unisex Messenger Bag"]
+    assert [n for n in covers if not re.search(NOT_A_BAG_NAME, n)] == []
+    assert [n for n in bags if re.search(NOT_A_BAG_NAME, n)] == []
+
+
 def test_a_salwar_filed_as_lounge_pants_gets_a_salwars_look(tmp_path):
     # A stop 62 trial: "Fabindia Women Blue Salwar", filed as ethnic lounge pants, got flip flops alone (a lounge
     # pant's look: a T-shirt, none of them ethnic, then slippers).

@@ -374,6 +374,10 @@ NO_STAND_IN_USAGE = {"Casual": {"Ethnic"}}
 CLOG_NAME = (r"(?i)\bclogs?\b"
              r"|^crocs\b.*\b(?:beach|baya|cayman|crocband|dora|duet|electro|gabe|yukon)\b(?!\s+flip)")
 NO_CLOGS = {"Ethnic", "Formal", "Party"}
+# What a bag is carried in or with, filed as a bag, is no look's bag (a stop 75 stylist's trial: a black dress's
+# bag was "Wildcraft Unisex Black Rain Cover For Backpacks", filed Handbags; "Belkin Unisex Netbook Stealth Slip
+# Case Black Handbags" and the laptop sleeves filed Laptop Bag are cases, not bags). By name, as clogs are.
+NOT_A_BAG_NAME = r"(?i)\brain\s+covers?\b|\bcovers?\s+for\b|\bslip\s+cases?\b|\bsleeves?\b"
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
 # Sports wear by its name, whatever its label: floaters (sports sandals) are filed Casual Sandals, and a men's
 # khadi kurta's look took ADIDAS's "Henrio Grey Red Floater" (a shopper trial; 49 of 677 men's sandals).

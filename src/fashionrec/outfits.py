@@ -50,6 +50,7 @@ from fashionrec.looks import (
     NO_CLOGS,
     NO_LOOK,
     NO_STAND_IN_USAGE,
+    NOT_A_BAG_NAME,
     NOT_ALONE,
     NOT_IN_THE_HEAT,
     NOT_STANDING_IN,
@@ -317,6 +318,15 @@ class Outfits:
         if key not in self._codes:
             names = self.items["productDisplayName"].fillna("").astype(str)
             self._codes[key] = names.str.contains(CLOG_NAME, regex=True).to_numpy()
+        return self._codes[key]
+
+    def _not_bags(self) -> np.ndarray:
+        """(n,) bool, per version of the items: products filed as bags whose name says they are a bag's cover or a
+        laptop's case (:data:`~fashionrec.looks.NOT_A_BAG_NAME`), which no look carries."""
+        key = ("not a bag", "name")
+        if key not in self._codes:
+            names = self.items["productDisplayName"].fillna("").astype(str)
+            self._codes[key] = names.str.contains(NOT_A_BAG_NAME, regex=True).to_numpy()
         return self._codes[key]
 
     def _usage_key(self) -> str:
@@ -652,6 +662,8 @@ class Outfits:
                 fits &= self._is("rule_type", only)
             if usage in NO_CLOGS:      # no Crocs with a lehenga, filed as sandals
                 fits &= ~self._clogs()
+            if slot == "Bags":      # no rain cover or laptop sleeve as a look's bag
+                fits &= ~self._not_bags()
             fits[self._row[item_id]] = False
             cand = who & fits
             # A child's bag a grown-up's unisex backpack where the children's are none or left to other looks.
