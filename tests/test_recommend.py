@@ -1233,6 +1233,24 @@ def test_a_childs_similar_items_are_childrens_first_even_where_its_nearest_are_g
     assert {x.id for x in r.similar(q, k=3)} == set(kids)
 
 
+def test_a_babys_similar_items_are_its_type_for_either_sex_before_its_sexs_other_types(tmp_path):
+    # A stop 75 shopper's trial: "Madagascar 3 Infant Girls Light Green Booties" listed two girls' booties, then
+    # girls' shorts, skirts and tops; the catalogue's 7 boys' booties, the same but for their colour, none.
+    r, _ = _scratch(tmp_path)
+    girls, boys = _ids(r, gender="Women", articleType="Tshirts")[:2], _ids(r, gender="Men", articleType="Tshirts")[:3]
+    _relabel(r, girls + boys, articleType="Booties")
+    for n, (i, sex) in enumerate([(i, "Girls") for i in girls] + [(i, "Boys") for i in boys]):
+        _relabel(r, [i], gender=sex, productDisplayName=f"Madagascar 3 Infant {sex} Booties {n}")
+    for n, i in enumerate(_ids(r, gender="Women", articleType=["Tops", "Shorts", "Skirts"])[:6]):
+        _relabel(r, [i], gender="Girls", productDisplayName=f"Madagascar 3 Infant Girls Top {n}")
+    listed = [(x.id, x.item["articleType"]) for x in r.similar(girls[0], k=6)]
+    assert listed[0][0] == girls[1] and {i for i, _ in listed[1:4]} == set(boys), listed
+    # A grown-up's or an older child's clothes keep to their wearer, as before: the boys' booties are babies'.
+    shirt = _ids(r, gender="Men", articleType="Shirts")[0]
+    _relabel(r, [shirt], gender="Girls", productDisplayName="Gini and Jony Girls Shirt")
+    assert not {x.id for x in r.similar(shirt, k=6)} & set(boys)
+
+
 def test_a_products_type_leads_its_similar_items_while_the_shop_has_any(tmp_path):
     # A small shop's kids' watch filed Yellow listed two watches, then eight yellow children's T-shirts and tops,
     # then a blue Q&Q watch 11th (a shopper's trial, stop 66): the wearer's penalty took the type's weight off the

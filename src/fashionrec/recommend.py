@@ -1861,12 +1861,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
 
     def _type_lead(self, row: int, article: str) -> np.ndarray:
         """(n,) bool: the products of type ``article`` that lead the similar items of the product at ``row``, before
-        any of another type whatever their score: its wearer's (:meth:`_wearers`); for an accessory any grown-up's
-        too (a child's watch: the grown-ups' watches before children's T-shirts in its colour), for a child's shoe
-        the grown-ups' of its sex or unisex (a girl's casual shoes listed girls' dresses), after its wearer's on the
-        score (:data:`WRONG_WEARER`, :data:`ACCESSORY_WRONG_WEARER`). Not a child's clothes, sized for a child (a
-        girl's T-shirt's girls' tops before women's T-shirts), nor a man's of a woman's garment or shoe, nor a
-        child's of a grown-up's: the wearer's other types come first there, by score."""
+        any of another type whatever their score: its wearer's (:meth:`_wearers`); for a baby's, the other sex's
+        babies' too; for an accessory any grown-up's too (a child's watch: the grown-ups' watches before children's
+        T-shirts in its colour), for a child's shoe the grown-ups' of its sex or unisex (a girl's casual shoes
+        listed girls' dresses), after its wearer's on the score (:data:`WRONG_WEARER`,
+        :data:`ACCESSORY_WRONG_WEARER`). Not a child's clothes, sized for a child (a girl's T-shirt's girls' tops
+        before women's T-shirts), nor a man's of a woman's garment or shoe, nor a child's of a grown-up's: the
+        wearer's other types come first there, by score."""
         lead = self._wearers(row)
         gender = str(self._labels("gender")[row])
         child = gender in GROWN_UP or bool(self._childrens()[row])
@@ -1877,6 +1878,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
             # A boy's (filed Boys, or a child's filed Men): the men's and unisex; a child's filed Unisex: every
             # grown-up's.
             lead = lead | self._worn_by(GROWN_UP.get(gender, gender if gender in ("Men", "Women") else "Unisex"))
+        if self._infants()[row]:
+            # A baby's things are sized by age, not sex (the catalogue files "Madagascar3 Infant Boys White Snapsuit
+            # Romper" as girls'): the other sex's babies' of its type before its wearer's other types (a girl's
+            # infant booties listed girls' shorts and tops 3rd to 10th, the boys' 7 booties none; stop 75).
+            lead = lead | (self._infants() & self._worn_by("child"))
         return lead & self._is("articleType", article)
 
     def _join_nearest(self, ids: np.ndarray, scores: np.ndarray, query: np.ndarray, k: int, filters: dict | None,
