@@ -44,7 +44,7 @@ import pandas as pd
 from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm.auto import tqdm
 
-from fashionrec.category_paths import read_middle
+from fashionrec.category_paths import read_middle, read_taxonomy
 from fashionrec.column_map import (
     COLUMN_MAP_FILE,
     IMAGES_KEY,
@@ -434,6 +434,15 @@ class DataReport:
     # Rows whose wearer a path's children's part gave ("Kids/Tshirts": Unisex, stop 74) -> (the part, the name,
     # whether the name says a child), said as a gender attribute "Kids" is (shop_attributes.both_children_said).
     category_path_children: dict[int, tuple[str, str, bool]] = field(default_factory=dict)
+    # A Shopify export's "Product Category" (its Standard Product Taxonomy, "Apparel & Accessories > Shoes"; an
+    # ignored column before stop 75): the column as written ("" where none), {column it gave: rows}, the rows read,
+    # one path as written, its parts read as no column -> rows, and the rows whose cell is empty.
+    taxonomy_column: str = ""
+    taxonomy_read: dict[str, int] = field(default_factory=dict)
+    taxonomy_ids: list[int] = field(default_factory=list)
+    taxonomy_example: str = ""
+    taxonomy_unread: dict[str, int] = field(default_factory=dict)
+    taxonomy_empty_ids: list[int] = field(default_factory=list)
     # A SKU column's values given to several products: {SKU: their ids}. Each stays a product, but a shop's SKU names
     # one; a WooCommerce variation whose Parent is such a SKU folds into the first (stop 70).
     duplicate_skus: dict[str, list[int]] = field(default_factory=dict)
@@ -641,6 +650,26 @@ class DataReport:
             said += "; " + both_children_said(self.category_path_children, "under a children's part ('Kids')")
         return said
 
+    def taxonomy_said(self) -> str:
+        """The line `data check` gives a Shopify ``Product Category`` (stop 75): the rows read, the columns each
+        gave, its parts read as none and the rows without one."""
+        k = len(self.taxonomy_ids)
+        gave = ", ".join(f"{column} {n}" for column in COLUMNS if (n := self.taxonomy_read.get(column)))
+        said = (f"product category {k} row{'s' if k != 1 else ''} read from {self.taxonomy_column!r} (Shopify's "
+                f"product taxonomy{', ' + repr(self.taxonomy_example) if k else ''}): "
+                + (f"gave {gave} (the catalogue's names: 'Shirts & Tops' as Topwear, 'Jewelry > Watches' as "
+                   "Watches; the articleType its last part where the row has no Type), each where the row gives "
+                   "none" if gave else "gave no column (each row gives its own)"))
+        if self.taxonomy_unread:
+            parts = sorted(self.taxonomy_unread.items(), key=lambda t: -t[1])
+            said += "; parts read as no column: " + first_few([f"{p!r} ({n})" for p, n in parts], 5)
+        if self.taxonomy_empty_ids:
+            n = len(self.taxonomy_empty_ids)
+            said += (f"; {n} row{'s' if n != 1 else ''} without one (ids {self.named_few(self.taxonomy_empty_ids, 5)}):"
+                     " their categories left empty, a look files each by its type or the tagger's reading of its "
+                     "photo; give each a product category in Shopify to have it filed as the shop files it")
+        return said
+
     def hidden_said(self) -> str:
         """The line `data check` gives the products the shop hides (:attr:`hidden`), by why, each as the shop writes
         it (a Handle, not its hash: stop 75)."""
@@ -799,6 +828,8 @@ class DataReport:
                          "gender a part of it names and the masterCategory and subCategory its parts between are "
                          "(the catalogue's names: 'Apparel', 'Topwear'; 'Clothing' as Apparel) where the row gives "
                          "none" + self.category_parts_said())
+        if self.taxonomy_column:
+            lines.append(self.taxonomy_said())
         if self.duplicate_skus:
             k = len(self.duplicate_skus)
             said = "; ".join(f"{sku!r}: ids {', '.join(map(str, ids))}"
@@ -1818,6 +1849,10 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     # too, as the only level such a product has (stop 75: listed as ignored, and recommended as for sale).
     for_sale_at = not_for_sale_columns(raw, read_at)
     read_at |= set(for_sale_at)
+    taxonomy_at = taxonomy_column(raw, header)
+    if taxonomy_at is not None:
+        report.taxonomy_column = raw[taxonomy_at]
+        read_at.add(taxonomy_at)
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS
                               and i not in read_at]
     report.absent_columns = missing
@@ -2126,6 +2161,8 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             values = seen_values
         if " > " in values[_TYPE_AT] or "/" in values[_TYPE_AT]:
             values = _category_path(values, report, item_id)
+        if taxonomy_at is not None and product is None:     # (a variant line's is its product line's)
+            values = _taxonomy(values, row[taxonomy_at].strip(), report, item_id)
         price_text = row[price_at].strip() if price_at is not None else ""
         if product is not None:
             # A variant with an id of its own (a colour with its own photo): a product, its empty fields its
@@ -2169,7 +2206,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     # Only the columns an attribute gave on some row, or emptied (a Size under a mapped Attribute 1).
     report.attributes = {c: said for c, said in report.attributes.items()
                          if said["read_from"] or said["named_otherwise"]}
-    for column in dict.fromkeys(["gender", *report.attributes]):
+    for column in dict.fromkeys(["gender", "masterCategory", "subCategory", "articleType", *report.attributes]):
         if column in report.absent_columns and any(r[COLUMNS.index(column)] for r in records):
             report.absent_columns.remove(column)    # given by the category paths or the attributes: not all empty
     for at_record, (product_is_a_size, levels) in variant_stock.items():
@@ -2760,6 +2797,39 @@ def _category_path(values: list[str], report: DataReport, item_id: int) -> list[
         report.category_parts_unread[part] = report.category_parts_unread.get(part, 0) + 1
     report.category_path_ids.append(item_id)
     report.category_path_example = report.category_path_example or written
+    return values
+
+
+# A Shopify export's column of its Standard Product Taxonomy path (as column_map.spelling reads a header).
+TAXONOMY_HEADERS = ("productcategory",)
+
+
+def taxonomy_column(raw: list[str], header: list[str]) -> int | None:
+    """Where ``raw`` (a header as written; ``header`` as columns.json maps it) has a Shopify ``Product Category`` that
+    no mapping names a catalogue column (None: nowhere): read by :func:`_taxonomy`."""
+    return next((i for i, h in enumerate(raw) if _spelling(h) in TAXONOMY_HEADERS and header[i] == h
+                 and h not in COLUMNS), None)
+
+
+def _taxonomy(values: list[str], path: str, report: DataReport, item_id: int) -> list[str]:
+    """``values`` (a row's, without its id) with the masterCategory and subCategory its Shopify ``Product Category``
+    (``path``, "Apparel & Accessories > Jewelry > Watches") gives (category_paths.read_taxonomy), and its last part as
+    the articleType, each where the row gives none of its own (a shop's Type is its own word for the type, kept):
+    an ignored column, every product's categories were empty, which a look reads a product's place in (stop 75)."""
+    if not path:
+        report.taxonomy_empty_ids.append(item_id)
+        return values
+    values = list(values)
+    read = read_taxonomy(path)
+    last = path.split(">")[-1].strip()
+    for at, value in ((_MASTER_AT, read.master), (_SUB_AT, read.sub), (_TYPE_AT, last)):
+        if value and not values[at]:
+            values[at] = value
+            report.taxonomy_read[COLUMNS[at + 1]] = report.taxonomy_read.get(COLUMNS[at + 1], 0) + 1
+    for part in read.unread:
+        report.taxonomy_unread[part] = report.taxonomy_unread.get(part, 0) + 1
+    report.taxonomy_ids.append(item_id)
+    report.taxonomy_example = report.taxonomy_example or path
     return values
 
 

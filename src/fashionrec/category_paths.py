@@ -12,7 +12,14 @@ names ("Kids > Girls > Dresses": Girls), else Unisex, as a gender attribute "Kid
 (shop_attributes.for_either). It was read as no column (stop 73's gap): "Kids/Accessories/Belts" had no wearer unless
 its Tags gave one, and "Kids/Tshirts" was no path at all, a type of its own.
 
+A Shopify export's ``Product Category`` is a path of Shopify's Standard Product Taxonomy ("Apparel & Accessories >
+Clothing > Shirts & Tops", "Apparel & Accessories > Jewelry > Watches"): it was an ignored column (stop 75, a new
+user's Shopify shop: every masterCategory and subCategory empty). :func:`read_taxonomy` reads its parts in the
+catalogue's names (:data:`TAXONOMY_WORDS`), deepest first: "Jewelry > Watches" is Watches, not Jewellery.
+
 Example:
+    >>> read_taxonomy("Apparel & Accessories > Clothing > Shirts & Tops")
+    Middle(master='Apparel', sub='Topwear', wearer='', unread=(), children='')
     >>> read_middle(["Men", "Clothing", "Topwear"])
     Middle(master='Apparel', sub='Topwear', wearer='Men', unread=(), children='')
     >>> read_middle(["Kids", "Accessories"])
@@ -82,3 +89,46 @@ def read_middle(parts: list[str]) -> Middle:
     children = children if not wearer else ""
     return Middle(master or SUB_MASTER.get(sub, ""), sub, wearer or (BOTH_SIDES_READ if children else ""),
                   tuple(unread), children)
+
+
+# Shopify's Standard Product Taxonomy's parts (as read_taxonomy reads a part: spaces single, any case) in the
+# catalogue's names, where the catalogue's own words (MASTERS, SUBS, SHOP_WORDS: "Shoes", "Watches", "Belts",
+# "Clothing", "Jewelry", "Sunglasses") do not read them; a type's masterCategory comes from its subCategory
+# (SUB_MASTER), as the catalogue files it: "Luggage & Bags > Backpacks" is Accessories, not luggage.
+TAXONOMY_WORDS = {
+    "clothing accessories": "Accessories", "handbags, wallets & cases": "Accessories",
+    "shirts & tops": "Topwear", "clothing tops": "Topwear", "t-shirts": "Topwear", "shirts": "Topwear",
+    "tops": "Topwear", "blouses": "Topwear", "polos": "Topwear", "sweaters": "Topwear", "hoodies": "Topwear",
+    "sweatshirts": "Topwear", "outerwear": "Topwear", "coats & jackets": "Topwear",
+    "pants": "Bottomwear", "jeans": "Bottomwear", "trousers": "Bottomwear", "shorts": "Bottomwear",
+    "skirts": "Bottomwear", "leggings": "Bottomwear", "dresses": "Dress",
+    "handbags": "Bags", "backpacks": "Bags", "luggage & bags": "Bags", "wallets & money clips": "Wallets",
+    "hats": "Headwear", "caps": "Headwear", "baseball caps": "Headwear",
+    "sandals": "Sandal", "sneakers": "Shoes", "athletic shoes": "Shoes", "heels": "Shoes", "boots": "Shoes",
+    "flats": "Shoes", "loafers & slip-ons": "Shoes",
+    "underwear & socks": "Innerwear", "underwear": "Innerwear", "bras": "Innerwear",
+    "sleepwear & loungewear": "Loungewear and Nightwear", "scarves & shawls": "Scarves",
+    "gloves & mittens": "Gloves", "neckties": "Ties", "activewear": "Apparel",
+    "traditional & ceremonial clothing": "Apparel"}
+# The taxonomy's root for clothes, shoes and bags alike: no column, and not said as a part read as none.
+TAXONOMY_ROOTS = frozenset({"apparel & accessories"})
+
+
+def read_taxonomy(path: str) -> Middle:
+    """A Shopify ``Product Category`` (``path``, its parts between " > ") as :class:`Middle`: the deepest part giving
+    a subCategory gives it, and the masterCategory the catalogue files it under (else the deepest part naming a
+    masterCategory); parts read as neither are ``unread``. No wearer: the taxonomy names none."""
+    master = sub = ""
+    unread = []
+    for part in reversed([p.strip() for p in path.split(">") if p.strip()]):
+        word = " ".join(part.split()).casefold()
+        named = TAXONOMY_WORDS.get(word) or SHOP_WORDS.get(word, "")
+        if word in TAXONOMY_ROOTS:
+            continue
+        if word in MASTERS or named in MASTERS.values():
+            master = master or MASTERS.get(word, named)
+        elif word in SUBS or named in SUB_MASTER:
+            sub = sub or SUBS.get(word, named)
+        else:
+            unread.append(part)
+    return Middle(SUB_MASTER.get(sub, "") or master, sub, "", tuple(reversed(unread)))
