@@ -130,16 +130,40 @@ def test_index_stock_hides_and_shows_a_product_without_a_rebuild_and_the_api_doe
 def test_index_stock_from_an_export_hides_those_it_hides_and_shows_those_it_shows(tmp_path):
     d, folder, hidden, shown = _built(tmp_path, hidden_every=0)     # built with every product shown
     assert not Recommender.load(d, tiny_tagger_path()).hidden_rows().any()
-    _, now_hidden, _ = _visible_shop(folder, hidden_every=2)       # the shop's next export hides some
+    _, now_hidden, still_shown = _visible_shop(folder, hidden_every=2)       # the shop's next export hides some
     model = ["--index", str(d), "--model", str(tiny_tagger_path())]
+    # ... and one the export shows the shop hid by hand: the hand's hide stands against the file, said (stop 75: an
+    # export saying "active" showed it again, where a rebuild kept it hidden).
+    by_hand = still_shown[0]
+    assert CliRunner().invoke(app, ["index", "stock", "--hide", str(by_hand), *model]).exit_code == 0
     out = CliRunner().invoke(app, ["index", "stock", "--from", str(folder / "styles.csv"), "--skip-unknown", *model])
     assert out.exit_code == 0 and f"hid {len(now_hidden)} products" in out.output, out.output
+    assert f"kept 1 product hidden by hand though {folder / 'styles.csv'} shows it ({by_hand})" in " ".join(
+        out.output.split()), out.output
     rec = Recommender.load(d, tiny_tagger_path())
-    assert sorted(int(i) for i in rec._ids[rec.hidden_rows()]) == now_hidden
-    _visible_shop(folder, hidden_every=0)       # ... and the next shows them again
+    assert sorted(int(i) for i in rec._ids[rec.hidden_rows()]) == sorted([*now_hidden, by_hand])
+    _visible_shop(folder, hidden_every=0)       # ... and the next shows them again, not the one hidden by hand
     out = CliRunner().invoke(app, ["index", "stock", "--from", str(folder / "styles.csv"), "--skip-unknown", *model])
     assert out.exit_code == 0 and f"showed {len(now_hidden)} again" in out.output, out.output
-    assert not Recommender.load(d, tiny_tagger_path()).hidden_rows().any()
+    rec = Recommender.load(d, tiny_tagger_path())
+    assert [int(i) for i in rec._ids[rec.hidden_rows()]] == [by_hand]
+
+
+def test_a_rebuild_keeps_the_hands_hide_over_any_file_and_a_files_hide_until_a_newer_file_shows_it():
+    # The rule `index stock --from` keeps too (stop 75): the hand's hide stands until unhidden by hand; a file's
+    # (a build's, or --from's) goes when a newer file shows the product.
+    from fashionrec.visibility import HIDDEN, HIDDEN_BUILT, HIDDEN_BY_FILE, HIDDEN_BY_HAND, hidden_at_build
+
+    ids, why = [1, 2, 3], "'Product Visible?' is 'N'"
+    # Built with 1 shown; hidden by hand since; the next file hides it: the hand's word kept, not the file's.
+    built = hidden_at_build({1: why}, ids, {HIDDEN: {"1": HIDDEN_BY_HAND}, HIDDEN_BUILT: []})
+    assert built == {1: HIDDEN_BY_HAND}
+    # ... and a newer file shows it again: still hidden (it was shown, the hand's hide lost under the file's).
+    assert hidden_at_build({}, ids, {HIDDEN: {"1": HIDDEN_BY_HAND}, HIDDEN_BUILT: [1]}) == {1: HIDDEN_BY_HAND}
+    # Hidden by an export through --from since the build, then shown by the file rebuilt: shown (it was kept).
+    assert hidden_at_build({}, ids, {HIDDEN: {"2": HIDDEN_BY_FILE}, HIDDEN_BUILT: []}) == {}
+    # Shown by hand since the build, the file hiding it as it did then: shown (as before).
+    assert hidden_at_build({3: why}, ids, {HIDDEN: {}, HIDDEN_BUILT: [3]}) == {}
 
 
 def test_a_rebuild_keeps_a_product_hidden_since_unless_the_file_changed_its_word(tmp_path):

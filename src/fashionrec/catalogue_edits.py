@@ -73,7 +73,7 @@ from fashionrec.results import FILTER_KEYS, UNSURE, id_list
 from fashionrec.shop_ids import handle_id
 from fashionrec.stock import STOCK, levels_of, stock_level
 from fashionrec.text_encoder import encode_text, product_text
-from fashionrec.visibility import HIDDEN, HIDDEN_BY_HAND, hidden_ids, with_hidden
+from fashionrec.visibility import HIDDEN, HIDDEN_BY_FILE, HIDDEN_BY_HAND, hidden_ids, with_hidden
 
 if TYPE_CHECKING:
     from fashionrec.recommend import FirstView
@@ -1361,20 +1361,24 @@ class CatalogueEdits:
         return {i: given[i] for i in ids}
 
     def set_hidden(self, hidden: dict, save: bool = True,
-                   exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> dict[int, bool]:
+                   exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext,
+                   by_file: Iterable[int] = ()) -> dict[int, bool]:
         """Hide products from shoppers or show them again ({id: True to hide, False to show}) without a rebuild, as
         :meth:`set_stock` sets a level (stop 74): a hidden product stays in the index, never listed, searched or
         recommended, and asked for by id it says ``hidden``. Every id is checked before any changes; the change is
-        the manifest's (visibility.HIDDEN), saved as a generation. Returns {id: hidden now}."""
+        the manifest's (visibility.HIDDEN), saved as a generation. ``by_file``: the ids hidden by an export's word
+        (`index stock --from`: HIDDEN_BY_FILE, which a newer export showing it undoes), the others by hand
+        (HIDDEN_BY_HAND, which only a hand undoes: visibility.hidden_at_build). Returns {id: hidden now}."""
         with self._changing_folder(save):
             if save:
                 self._check_not_replaced()
             ids = self._checked_ids(list(hidden), "changed")
             flags = {self._check_id(k): bool(v) for k, v in hidden.items()}
             now = hidden_ids(self.manifest)
+            from_file = {self._check_id(i) for i in by_file}
             for item_id in ids:
                 if flags[item_id]:
-                    now.setdefault(item_id, HIDDEN_BY_HAND)
+                    now.setdefault(item_id, HIDDEN_BY_FILE if item_id in from_file else HIDDEN_BY_HAND)
                 else:
                     now.pop(item_id, None)
             # The same rows and levels: the tables kept but those the hidden products are in (ItemTables.hidden_rows).

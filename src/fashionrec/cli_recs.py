@@ -646,9 +646,13 @@ def index_stock(
     given, read = _stock_levels(levels or [], from_file, none_needed=reads or bool(shown_given), index=index,
                                 force=force)
     # Which products to hide or show: the file's word for each (an export's "Product Visible?"), then those named.
-    shown_given = {**(read.hidden if read is not None and read.hidden is not None else {}), **shown_given}
+    file_word = {k: h for k, h in (read.hidden if read is not None and read.hidden is not None else {}).items()
+                 if k not in shown_given}
+    shown_given = {**file_word, **shown_given}
+    kept_hidden: list[int] = []
     from fashionrec.stock import is_sold_out, level_said
     from fashionrec.stock_list import levels_table
+    from fashionrec.visibility import hidden_ids, kept_by_hand
 
     skipped: list[str] = []
     rec = None
@@ -666,9 +670,16 @@ def index_stock(
             read_id = rec.ids_reader()
             shown = {read_id(k): h for k, h in shown_given.items()}
             rec._checked_ids(list(shown), "changed")
-            changes = {i: h for i, h in shown.items() if h != rec.is_hidden(i)}
+            # The hand's hide wins over the file's word until unhidden by hand, as at a rebuild (stop 75: an export
+            # saying "active" showed a product hidden by `--hide`, which a rebuild of it kept hidden): kept, said.
+            # (A copy of the levels, `--export`'s, says the index's own hides, the hand's among them: its word is the
+            # hand's, restored as it was. A key --skip-unknown dropped is no product.)
+            by_file = {read_id(k) for k in file_word if k in shown_given} if file_word and not read.listing else set()
+            kept_hidden = kept_by_hand({i: why for i, why in hidden_ids(rec.manifest).items() if i in by_file},
+                                       (i for i in by_file if shown[i]))
+            changes = {i: h for i, h in shown.items() if h != rec.is_hidden(i) and i not in kept_hidden}
             done = rec.set_stock(given) if given else {}
-            hid = rec.set_hidden(changes) if changes else {}
+            hid = rec.set_hidden(changes, by_file=by_file & set(changes)) if changes else {}
             items = rec.items
         else:
             done, was = {}, {}
@@ -700,8 +711,16 @@ def index_stock(
         # Each beside the shop's spelling, as the levels are (a Shopify shop's Handles, not their hashes: stop 74).
         said |= {"hidden": hidden_now, "shown": shown_now, "hidden_as_written": rec.ids_as_written(hidden_now),
                  "shown_as_written": rec.ids_as_written(shown_now)}
+        if kept_hidden:
+            said |= {"kept_hidden": kept_hidden, "kept_hidden_as_written": rec.ids_as_written(kept_hidden)}
+            if not as_json:
+                k = len(kept_hidden)
+                out.print(f"kept {k} product{'s' if k != 1 else ''} hidden by hand though {from_file} shows "
+                          f"{'them' if k != 1 else 'it'}{_some(rec, kept_hidden)}: the hand's hide stands until "
+                          f"`index stock --unhide` shows {'them' if k != 1 else 'it'}, at a rebuild too",
+                          highlight=False)
         if not as_json:
-            same = len(shown_given) - len(hid)
+            same = len(shown_given) - len(hid) - len(kept_hidden)
             out.print(f"hid {len(hidden_now)} product{'s' if len(hidden_now) != 1 else ''}{_some(rec, hidden_now)} "
                       f"and showed {len(shown_now)} again{_some(rec, shown_now)} in {index}"
                       + (f"; {same} {'were' if same != 1 else 'was'} so already" if same else ""), highlight=False)

@@ -70,7 +70,7 @@ from fashionrec.stock import STOCK
 from fashionrec.stock_kept import keep_levels_set_since, stock_kept_said, write_built_levels
 from fashionrec.tagger import Tagger, embedding_sha256
 from fashionrec.text_encoder import TEXT_MODEL_NAME, product_text, text_model_sha256
-from fashionrec.visibility import HIDDEN_BUILT, hidden_at_build, hidden_ids, with_hidden
+from fashionrec.visibility import HIDDEN_BUILT, hidden_at_build, hidden_ids, kept_by_hand, with_hidden
 
 log = logging.getLogger(__name__)
 # The ``extra`` of a build's closing lines that `fashionrec index build` says in its own summary (what changed, the
@@ -341,7 +341,15 @@ class IndexBuilding:
                     # shown since the build replaced kept as its levels are; and the file's, for the next rebuild.
                     # Also where the file has no such column: a product hidden by `index stock --hide` or the API
                     # was shown again by the next rebuild without a word (stop 75's review).
-                    manifest.update(with_hidden({}, hidden_at_build(catalog.report.hidden, ids, before_now)))
+                    hidden = hidden_at_build(catalog.report.hidden, ids, before_now)
+                    manifest.update(with_hidden({}, hidden))
+                    if catalog.report.visibility_columns and (kept := kept_by_hand(hidden, catalog.report.hidden)):
+                        # Said, as `index stock --from` says them (stop 75): the file shows them, the hand's word wins.
+                        manifest["hidden_kept_by_hand"] = kept
+                        log.info("kept %d product%s hidden by hand though the file shows %s (ids %s): `index stock "
+                                 "--unhide` shows %s", len(kept), "" if len(kept) == 1 else "s",
+                                 "it" if len(kept) == 1 else "them", ", ".join(map(str, kept[:10])),
+                                 "it" if len(kept) == 1 else "them")
                     manifest[HIDDEN_BUILT] = sorted(i for i in catalog.report.hidden if i in catalogue_ids)
                 if edits_kept:
                     manifest[EDITED] = edits_kept

@@ -21,6 +21,8 @@ is visible: a catalogue without these columns reads as before.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from fashionrec.column_map import spelling
 
 # Header names (as column_map.spelling writes them) -> the cell values (casefolded) that mean hidden.
@@ -65,6 +67,9 @@ HIDDEN = "hidden"
 HIDDEN_BY = "hidden_by"
 # Why a product hidden through fashionrec is (``index stock --hide``, ``PUT /api/items/{id}/hidden``).
 HIDDEN_BY_HAND = "hidden by the shop (`index stock --hide`, the API)"
+# Why a product an export hid through `index stock --from` is (its file's word, not the hand's: stop 75, recorded as
+# the hand's, a newer export that showed it again left it hidden at the next rebuild).
+HIDDEN_BY_FILE = "hidden by the shop's export (`index stock --from`)"
 # ... and the ids the catalogue's file hid at the build, that a rebuild tells a hide set since from the file's by.
 HIDDEN_BUILT = "hidden_built"
 # Shown but not for sale (a product page without a cart button): read as sold out, level 0, on a product's own line.
@@ -124,9 +129,14 @@ def with_hidden(manifest: dict, hidden: dict[int, str]) -> dict:
 def hidden_at_build(report_hidden: dict[int, str], ids, previous: dict | None) -> dict[int, str]:
     """The products a build hides ({id: why}): those of ``report_hidden`` (the catalogue's file's, the loader's) among
     ``ids`` (the products indexed), with the hides and unhides set since the build of ``previous`` (the manifest of
-    the index this build replaces, None where none) kept where the file says of the product what it said at that
-    build, as a level set since is kept (stock_kept): a product the shop hid through the API was shown again by a
-    rebuild for an unrelated reason, else. Where the file changed its word since, the newer file wins."""
+    the index this build replaces, None where none) kept as a level set since is kept (stock_kept).
+
+    The rule (stop 75), as `index stock --from` keeps it: a product hidden by hand (:data:`HIDDEN_BY_HAND`: `index
+    stock --hide`, the API) stays hidden whatever the file says, until it is shown by hand; one a file hid (a build's
+    or `--from`'s) is shown by a newer file that shows it; one shown by hand since stays shown while the file hides
+    it as it did at that build (a file that changed its word since wins). A rebuild showed a product hidden by hand
+    once a file had hidden it and a newer one showed it (the hand's word lost under the file's), and kept hidden one
+    an `--from` had hidden (recorded as the hand's)."""
     held = set(int(i) for i in ids)
     hidden = {i: why for i, why in report_hidden.items() if i in held}
     if not previous:
@@ -134,9 +144,16 @@ def hidden_at_build(report_hidden: dict[int, str], ids, previous: dict | None) -
     # (No HIDDEN_BUILT: built of a file without such a column, which hid none; its hides were all set since.)
     built, now = {int(i) for i in previous.get(HIDDEN_BUILT) or ()}, hidden_ids(previous)
     for i, why in now.items():
-        if i not in built and i in held and i not in hidden:
-            hidden[i] = why         # hidden since, and the file shows it as it did then
+        if i in held and why == HIDDEN_BY_HAND:
+            hidden[i] = why         # the hand's, whatever the file says (its word kept over the file's)
     for i in built - set(now):
         if i in hidden:
             del hidden[i]           # shown since, and the file hides it as it did then
     return hidden
+
+
+def kept_by_hand(hidden: dict[int, str], file_hides: Iterable[int]) -> list[int]:
+    """The ids of ``hidden`` ({id: why}) hidden by hand that the file's word (``file_hides``: the ids it hides) shows:
+    kept hidden against it, to be said."""
+    said = set(file_hides)
+    return sorted(i for i, why in hidden.items() if why == HIDDEN_BY_HAND and i not in said)
