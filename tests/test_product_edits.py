@@ -3,6 +3,7 @@ PATCH /api/items/{id}, and what a reload and a rebuild keep of an edit."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import shutil
@@ -321,3 +322,34 @@ def test_a_first_build_says_nothing_of_edits_made_meanwhile():
     from fashionrec.product_edits import edits_made_meanwhile
 
     assert edits_made_meanwhile(FIXTURE / "no-index-here", {}) == []
+
+
+def test_a_served_edit_works_out_the_edited_rows_words_alone_and_serves_what_a_reload_does(tmp_path, monkeypatch):
+    # A PATCH of one product at 40k built every product's search texts and word counts again before it went in:
+    # 7.8 s of its 25-29 s (cProfile, stop 75). Now the edited row's alone, the tables the same as a fresh load's.
+    from fashionrec.word_search import WordSearch
+
+    d = index_copy(tmp_path / "index")
+    r = Recommender.load(d, tiny_tagger_path())
+    r.warm_search()
+    worked_out: list[int] = []
+    words_of = WordSearch._words_of
+    monkeypatch.setattr(WordSearch, "_words_of", lambda self, columns, items: (
+        worked_out.append(len(items)), words_of(self, columns, items))[1])
+    server_lock = lambda: contextlib.nullcontext()      # noqa: E731 - a server's: its tables are made before it
+    other = int(r._ids[-1])
+    r.edit_product(POLO, {"productDisplayName": "Classic Polo Men Non Leather Black Belt", "baseColour": "Black",
+                          "articleType": "Belts"}, exclusive=server_lock)
+    r.edit_product(other, {"price": "799"}, exclusive=server_lock)
+    assert worked_out and set(worked_out) <= {1, 0}, worked_out     # the edited row's texts (a price: none)
+    fresh = Recommender.load(d, tiny_tagger_path())
+    mine, theirs = r._words(), fresh._words()
+    assert mine.searchable.tolist() == theirs.searchable.tolist()
+    assert mine.name_text().tolist() == theirs.name_text().tolist()
+    assert mine.catalogue_words() == theirs.catalogue_words()
+    assert sorted(mine._spelling_tables()[1]) == sorted(theirs._spelling_tables()[1])
+    assert mine.denying(["leather"]).tolist() == theirs.denying(["leather"]).tolist()
+    assert mine._denials == theirs._denials and mine.denying(["leather"])[r._row[POLO]]
+    for q in ("black belt", "non leather", "green tshirts", "classic polo", "blak belt"):
+        assert [i["id"] for i in r.browse(q=q, limit=50)[1]] == [i["id"] for i in fresh.browse(q=q, limit=50)[1]], q
+        assert mine.suggest(q) == theirs.suggest(q), q

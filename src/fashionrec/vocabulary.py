@@ -1127,6 +1127,23 @@ def rows_after(items: pd.DataFrame, before: pd.DataFrame, columns) -> pd.DataFra
     return None
 
 
+def rows_changed(items: pd.DataFrame, before: pd.DataFrame, columns) -> np.ndarray | None:
+    """The positions of the rows of ``items`` whose ``columns`` differ from ``before``'s, where ``items`` has
+    ``before``'s rows in their order (the same length and index, each column of the same type: a year as a float
+    reads "2012.0"); None where it does not. What per-row tables of an earlier version of the items keep of an
+    edit's items (stop 75): all but the rows it changed."""
+    columns = list(columns)
+    if len(items) != len(before) or not items.index.equals(before.index) \
+            or any(c not in items or c not in before or items[c].dtype != before[c].dtype for c in columns):
+        return None
+    differ = np.zeros(len(items), bool)
+    for c in columns:
+        now, was = items[c], before[c]
+        same = now.eq(was).to_numpy(dtype=bool, na_value=False) | (now.isna().to_numpy() & was.isna().to_numpy())
+        differ |= ~same
+    return np.flatnonzero(differ)
+
+
 def _name_words(items: pd.DataFrame, earlier: tuple[pd.DataFrame, dict] | None = None
                 ) -> dict[str, collections.Counter]:
     """{word of a product name: how many products of each type have it in their name}. ``earlier``: (items, their
