@@ -20,6 +20,7 @@ from fashionrec.api import Settings, create_app
 from fashionrec.catalog import load_catalog
 from fashionrec.cli import app
 from fashionrec.errors import BadInputError, NotFoundError
+from fashionrec.product_edits import NAME_COLOUR_CODES
 from fashionrec.recommend import Recommender
 from fashionrec.tagger import Tagger
 
@@ -340,8 +341,11 @@ def test_a_served_edit_works_out_the_edited_rows_words_alone_and_serves_what_a_r
     other = int(r._ids[-1])
     r.edit_product(POLO, {"productDisplayName": "Classic Polo Men Non Leather Black Belt", "baseColour": "Black",
                           "articleType": "Belts"}, exclusive=server_lock)
-    r.edit_product(other, {"price": "799"}, exclusive=server_lock)
+    named = {k: r._codes[k] for k in NAME_COLOUR_CODES}
+    r.edit_product(other, {"price": "799", "articleType": "Shirts"}, exclusive=server_lock)
     assert worked_out and set(worked_out) <= {1, 0}, worked_out     # the edited row's texts (a price: none)
+    # No name or colour changed: the brands, the names' word counts and colours kept, not built anew (6.7 s at 40k).
+    assert all(r._codes[k] is v for k, v in named.items())
     fresh = Recommender.load(d, tiny_tagger_path())
     mine, theirs = r._words(), fresh._words()
     assert mine.searchable.tolist() == theirs.searchable.tolist()
@@ -350,6 +354,9 @@ def test_a_served_edit_works_out_the_edited_rows_words_alone_and_serves_what_a_r
     assert sorted(mine._spelling_tables()[1]) == sorted(theirs._spelling_tables()[1])
     assert mine.denying(["leather"]).tolist() == theirs.denying(["leather"]).tolist()
     assert mine._denials == theirs._denials and mine.denying(["leather"])[r._row[POLO]]
+    fresh.warm_search()
+    for k in NAME_COLOUR_CODES:
+        assert repr(r._codes[k]) == repr(fresh._codes[k]), k
     for q in ("black belt", "non leather", "green tshirts", "classic polo", "blak belt"):
         assert [i["id"] for i in r.browse(q=q, limit=50)[1]] == [i["id"] for i in fresh.browse(q=q, limit=50)[1]], q
         assert mine.suggest(q) == theirs.suggest(q), q

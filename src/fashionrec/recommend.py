@@ -1116,20 +1116,23 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
             self._value_index(column)
         self.unfamiliar_below()
 
-    def _prepared(self, after: tuple, manifest: dict) -> dict:
+    def _prepared(self, after: tuple, manifest: dict, codes: dict | None = None) -> dict:
         """The tables :meth:`warm_search` builds, of the items ``after`` (items, embeddings, text embeddings),
         built on a copy of this recommender before they go in: built after, by the searches, they held a
         server's searches up (word search 1.9 s at 40k products, an integrator's trial; the first similar items
         0.28-0.34 s, benchmarks/bench_reload.py). Returns the attributes to put in place with ``after``. Not the
         categories looks file products under: a freebie takes its nearest products' in the vector index, which
         holds the change only once it goes in (an added sari's freebie kept no look, a code review); built after
-        it, by the server's refresh or the first look (0.05 s at 40k)."""
+        it, by the server's refresh or the first look (0.05 s at 40k). ``codes``: entries of ``_codes`` the change
+        knows are the same for ``after`` (an edit's that changed no name or colour:
+        :data:`~fashionrec.product_edits.NAME_COLOUR_CODES`), taken, not built."""
         shadow = copy.copy(self)
         shadow._build_lock = threading.RLock()     # its own: this one's searches go on meanwhile
         shadow.lock = RWLock()
         shadow.items, shadow.embeddings, shadow.text_embeddings = after
         shadow.manifest = manifest
         shadow._reindex()
+        shadow._codes.update(codes or {})
         shadow.warm_search(with_looks=False)
         mine = vars(self)
         # Not this one's word search kept as the one before (_reindex, when the change goes in): these replace it.
