@@ -7881,3 +7881,14 @@ def test_dress_shoes_pants_and_shirts_list_their_types_not_what_is_named_dress_o
     for q, kind in (("dress pants", "Trousers"), ("dress shirt", "Shirts")):
         total, page = r.browse(q=q, limit=100)
         assert total == (r.items["articleType"] == kind).sum() > 0 and {p["articleType"] for p in page} == {kind}, q
+
+
+def test_a_groom_and_a_bridesmaid_are_searched_as_a_weddings_wearers(rec):
+    # Stop 75's shoppers: "groom" listed a nail lacquer and a floater by meaning, "bridesmaid" found nothing; they
+    # are a wedding's men's and women's clothes, as "wedding for men" and "wedding for women" list.
+    for said, meant, wearer in (("groom", "wedding for men", "Men"), ("bridesmaid", "wedding for women", "Women")):
+        total, page = rec.browse(q=said, limit=10_000)
+        assert (total, page) == rec.browse(q=meant, limit=10_000) and total > 0, said
+        assert {p["gender"] for p in page} <= {wearer, "Unisex"} and {p["usage"] for p in page} == {"Ethnic"}, said
+        assert rec.asked_for(said) == rec.asked_for(meant) and rec.asked_for(said)["usage"] == ["Ethnic"], said
+        assert [r.id for r in rec.search_text(said, k=5)] == [r.id for r in rec.search_text(meant, k=5)]

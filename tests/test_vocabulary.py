@@ -1,6 +1,6 @@
 import pandas as pd
 
-from fashionrec.vocabulary import SYNONYMS, TypeWords
+from fashionrec.vocabulary import SYNONYMS, TypeWords, read_wearer_occasions, type_phrase_turned
 
 
 def _items(rows):
@@ -241,3 +241,32 @@ def test_dress_shoes_shirts_and_pants_are_formal_wear_and_a_shirt_dress_a_dress(
                               ("Track Pants", "Bottomwear", "Apparel"), ("Dresses", "Dress", "Apparel")]))
     assert words.types("dress shirt") == words.types("dress shirts") == ["Shirts"]
     assert words.types("dress pants") == words.types("dress trousers") == ["Trousers"]
+
+
+def test_a_rain_word_before_or_after_jacket_means_the_rain_jacket():
+    # Stop 75: "monsoon jacket", "jacket for monsoon" and "jacket for rainy season" listed ordinary jackets, not
+    # the catalogue's rain jackets (a rain word beside a type was a plain word).
+    words = TypeWords(ITEMS)
+    for said in ("monsoon jacket", "monsoon jackets", "rainy season jacket", "rainy jacket"):
+        assert words.types(said) == ["Rain Jacket"], said
+    for typed, read in (("jacket for monsoon", "monsoon jacket"), ("jackets for the rainy season",
+                                                                    "rainy season jackets")):
+        assert type_phrase_turned(typed, words) == read
+        assert words.types(type_phrase_turned(typed, words)) == ["Rain Jacket"]
+    # A wearer, or a word that makes no type phrase, is left as typed; so is "rain jacket" (the type's own name).
+    for typed in ("jacket for men", "bag for college", "jacket for winter", "rain jacket"):
+        assert type_phrase_turned(typed, words) == typed
+    assert words.types("jacket") == ["Jackets"]
+
+
+def test_a_word_for_a_wearer_at_an_occasion_reads_as_both():
+    # Stop 75's shoppers: "groom" listed a nail lacquer and a floater, "bridesmaid" nothing (no name says them).
+    assert read_wearer_occasions("groom") == "wedding for men"
+    assert read_wearer_occasions("Groom wear") == "wedding for men wear"
+    assert read_wearer_occasions("bridesmaid dress") == "wedding for women dress"
+    # A dress code before an occasion is Formal: "black tie event" listed 12 black ties.
+    assert read_wearer_occasions("black tie event") == "formal event"
+    assert read_wearer_occasions("White-tie dress code for men") == "formal dress code for men"
+    # Other words, and words that only hold one ("grooming kit", "bride"), stay as typed; so does a black tie.
+    for typed in ("grooming kit", "bride", "bridal lehenga", "black tie", "black tie for men", "black ties"):
+        assert read_wearer_occasions(typed) == typed

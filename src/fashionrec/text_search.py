@@ -80,9 +80,11 @@ from fashionrec.vocabulary import (
     genders_named,
     norm,
     plural,
+    read_wearer_occasions,
     said_all,
     said_types,
     singular,
+    type_phrase_turned,
     without_colour_word,
 )
 from fashionrec.word_search import RARE_SPELLING, STOP_WORDS, WordSearch, fold, search_words
@@ -1247,6 +1249,11 @@ class TextSearch:
                 kept.clear()        # the whole dict, not one entry popped: searches in other threads read it
             kept[query] = reading
         positive, negated = reading
+        # A word for a wearer at an occasion as the two ("groom": a wedding's, men's), for every reading of the
+        # query that goes through here: the word search, the parse and the text model's.
+        positive = read_wearer_occasions(positive)
+        # "jacket for monsoon" as the "monsoon jacket" it is (Rain Jacket; stop 75).
+        positive = type_phrase_turned(positive, self._vocabulary()["types"])
         return positive, [list(words) for words in negated]     # a caller's change stays its own
 
     def negation(self, query: str) -> tuple[str, list[str]]:

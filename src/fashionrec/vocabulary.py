@@ -177,6 +177,11 @@ SYNONYMS: dict[str, list[str]] = {
     "anorak": ["Jackets", "Rain Jacket"],
     "windcheater": ["Jackets", "Rain Jacket"],
     "raincoat": ["Rain Jacket"],
+    # A rain word before "jacket" is the rain jacket ("monsoon jacket" and "jacket for monsoon", read as it,
+    # listed ordinary jackets, not the catalogue's 7 rain jackets: stop 75). Not "rain jacket" alone: the type's
+    # own name already.
+    **dict.fromkeys(("monsoon jacket", "rainy jacket", "rainy season jacket", "rainy day jacket",
+                     "monsoon coat", "rainy season coat"), ["Rain Jacket"]),
     "tuxedo": ["Blazers"],
     "miniskirt": ["Skirts"],
     "suitcase": ["Trolley Bag"],
@@ -334,6 +339,41 @@ USAGE_WORDS = {"office": "Formal", "workwear": "Formal", "business": "Formal", "
                # and night suits, "graduation" nothing at all, no name having the words).
                "sangeet": "Ethnic", "mehendi": "Ethnic", "mehndi": "Ethnic", "haldi": "Ethnic",
                "graduation": "Formal", "convocation": "Formal"}
+# Words for a wearer at an occasion, read as the occasion and the wearer they say (stop 75's shoppers: "groom"
+# listed a nail lacquer and a floater by meaning, "groom wear" cream trousers and a women's fur dress, "bridesmaid"
+# nothing at all: no product name says them). "bride" stays a word: names say it ("FNF Red Bridal Collection ...").
+WEARER_OCCASIONS = {**dict.fromkeys(("groom", "grooms", "bridegroom", "bridegrooms", "groomsman", "groomsmen"),
+                                    "wedding for men"),
+                    **dict.fromkeys(("bridesmaid", "bridesmaids"), "wedding for women")}
+
+
+# A dress code said before an occasion's word is the Formal usage, not a colour and a type: "black tie event"
+# listed 12 black ties (stop 75). "black tie" alone, or before a wearer ("black tie for men"), stays the tie.
+DRESS_CODE = re.compile(r"\b(?:black|white)[\s-]+tie\b(?=[\s-]+(?:events?|party|parties|dinners?|galas?|affairs?|"
+                        r"attire|dress[\s-]+code|occasions?|functions?|weddings?|outfits?|wear|dress(?:es)?|look)\b)",
+                        re.IGNORECASE)
+
+
+def read_wearer_occasions(query: str) -> str:
+    """``query`` with each word of :data:`WEARER_OCCASIONS` as the occasion and wearer it means ("groom wear" ->
+    "wedding for men wear") and a dress code (:data:`DRESS_CODE`) as "formal"; other words as typed."""
+    query = DRESS_CODE.sub("formal", query)
+    return re.sub(r"[a-z]+", lambda w: WEARER_OCCASIONS.get(w[0].lower(), w[0]), query, flags=re.IGNORECASE)
+
+
+def type_phrase_turned(query: str, types: TypeWords) -> str:
+    """``query`` "TYPE for WORDS" (one or two words) as "WORDS TYPE" where that is a type phrase meaning other
+    types than TYPE alone: "jacket for monsoon" is a "monsoon jacket" (Rain Jacket), where read as typed it
+    listed ordinary jackets (stop 75). Any other query as typed ("shirt for men", "bag for college")."""
+    what = re.fullmatch(r"\s*([a-z]+)\s+for\s+(?:an?\s+|the\s+)?([a-z]+(?:\s+[a-z]+)?)\s*", query,
+                        flags=re.IGNORECASE)
+    if not what:
+        return query
+    turned = f"{what[2]} {what[1]}"
+    meant = types.types(turned)
+    return turned if meant and meant != types.types(what[1]) else query
+
+
 # A sport's "kit" is its clothes and shoes, not the catalogue's one type with the word: "running kit for a woman"
 # read "kit" as Mens Grooming Kit and listed 96 face washes and creams (stop 67's shopper). Read as one word
 # (PHRASES), as "date night" is; "grooming kit" and "shaving kit" still find the grooming kits.
