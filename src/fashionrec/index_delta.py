@@ -191,16 +191,22 @@ def _inconsistent(index_dir: Path, why: str) -> VectorIndexError:
     return VectorIndexError(f"index {index_dir} is inconsistent: {why}; rebuild it (`fashionrec index build`)")
 
 
-def read_files(index_dir: Path, manifest: dict, read: Callable,
-               items_only: bool = False) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, Base]:
+def read_files(index_dir: Path, manifest: dict, read: Callable, items_only: bool = False,
+               mapped: bool = False) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, Base]:
     """The items, embeddings and text embeddings the folder's version ``manifest`` names (its base files, with its
     delta applied), and its :class:`Base`; ``read(name, how)`` opens a file, saying a damaged one by its name.
     ``items_only``: the items alone (None for the arrays and the base), as :func:`current_items` reads them: the
-    407 MB of embeddings at 40k were read for a list of the stock levels (stop 69)."""
+    407 MB of embeddings at 40k were read for a list of the stock levels (stop 69). ``mapped``: the base's arrays
+    memory-mapped (read-only) at any size, for a load that answers a query or two and saves nothing (a CLI
+    ``recommend`` verb): it read all 447 MB at 40k from the disk for the few rows a query looks at (stop 75)."""
     def embeddings_of(path: Path) -> np.ndarray:
         # Above 1 GB memory-mapped: queries read only their candidates' rows (5 GB of 1280-d vectors at
         # 1M products); below, in memory, where a query's row reads cost less (0.7 ms at 40k, measured).
-        return np.load(path, mmap_mode="r" if path.stat().st_size > MMAP_ABOVE else None)
+        return np.load(path, mmap_mode="r" if mapped or path.stat().st_size > MMAP_ABOVE else None)
+
+    def texts_of(path: Path) -> np.ndarray:
+        # In memory for a server's load: an edit writes over its rows in place (below, and CatalogueEdits).
+        return np.load(path, mmap_mode="r" if mapped else None)
 
     record = manifest.get("delta")
     if not record:
@@ -210,7 +216,7 @@ def read_files(index_dir: Path, manifest: dict, read: Callable,
         embeddings = read("embeddings.npy", embeddings_of)
         base = Base(_whole_ids(items), tuple(items.columns), None, isinstance(embeddings, np.memmap),
                     base_stock(items))
-        return items, embeddings, read("text_embeddings.npy", np.load), base
+        return items, embeddings, read("text_embeddings.npy", texts_of), base
     files = record.get("files") or {}
     csv_name, npz_name = delta_names(int(record["generation"]))
     raw = read("items.csv", Path.read_bytes)
@@ -256,7 +262,8 @@ def read_files(index_dir: Path, manifest: dict, read: Callable,
         # mapped where large (a stock change on a memory-mapped base: delta_of).
         embeddings = read("embeddings.npy", embeddings_of)
         base.mapped = isinstance(embeddings, np.memmap)
-        text_embeddings = read("text_embeddings.npy", np.load)
+        # (an edited row is written over below: that needs them in memory)
+        text_embeddings = read("text_embeddings.npy", np.load if len(edited_ids) else texts_of)
         for name, arr in (("embeddings.npy", embeddings), ("text_embeddings.npy", text_embeddings)):
             if len(arr) != base_rows:
                 raise _inconsistent(index_dir, f"its {name} holds {len(arr)} rows, its manifest says {base_rows}")

@@ -801,10 +801,12 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
 
     @classmethod
     def load(cls, index_dir: str | Path, model: str | Path | Tagger | None = None, uri: str | None = None,
-             token: str | None = None) -> Recommender:
+             token: str | None = None, mapped: bool = False) -> Recommender:
         """Open an index folder. ``model``: None = the manifest's model if it exists, else the shipped one.
 
         ``uri`` / ``token``: for a Milvus index, where its collection lives now (default: as built).
+        ``mapped``: its embeddings and text embeddings memory-mapped read-only, for a load that queries and never
+        changes it (``index_delta.read_files``).
         """
         if not isinstance(index_dir, (str, Path)):     # None was pathlib's TypeError (a trial)
             raise BadInputError(f"give the index folder as a path (e.g. runs/index, written by `fashionrec index "
@@ -818,7 +820,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
             before = _mtime(manifest_path)
             items_before = file_identity(Path(index_dir) / "items.csv")
             try:
-                rec = cls._load_once(index_dir, model, uri, token)
+                rec = cls._load_once(index_dir, model, uri, token, mapped)
                 # items.csv is the first file a save moves in (change_intent.move_order): replaced while the
                 # files were read, some of them may be the next version's, under a manifest not yet moved in.
                 same = _mtime(manifest_path) == before and file_identity(Path(index_dir) / "items.csv") == items_before
@@ -841,14 +843,14 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
 
     @classmethod
     def _load_once(cls, index_dir: str | Path, model: str | Path | Tagger | None, uri: str | None,
-                   token: str | None) -> Recommender:
+                   token: str | None, mapped: bool = False) -> Recommender:
         # A change a process was killed in the middle of is finished or taken back first (change_intent).
         with recovering(index_dir) as recovery:
-            return cls._load_files(Path(index_dir), model, uri, token, recovery)
+            return cls._load_files(Path(index_dir), model, uri, token, recovery, mapped)
 
     @classmethod
     def _load_files(cls, index_dir: Path, model: str | Path | Tagger | None, uri: str | None, token: str | None,
-                    recovery) -> Recommender:
+                    recovery, mapped: bool = False) -> Recommender:
         if recovery is not None:
             recovery.finish_move()
         manifest_path = index_dir / "manifest.json"
@@ -877,7 +879,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
                                        f"({type(e).__name__}: {e}); rebuild it with `fashionrec index build`") from e
 
         # The base files with the manifest's generation applied (index_delta): a save writes only what changed.
-        items, embeddings, text_embeddings, base = read_files(index_dir, manifest, read)
+        items, embeddings, text_embeddings, base = read_files(index_dir, manifest, read, mapped=mapped)
         # An id that is no whole number (a row edited by hand) said here, not as pandas' error at the end.
         if "id" not in items or len(items) and not pd.api.types.is_integer_dtype(items["id"]):
             bad = items["id"][pd.to_numeric(items["id"], errors="coerce").isna()].tolist() if "id" in items else []
