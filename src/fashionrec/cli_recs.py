@@ -35,7 +35,6 @@ from fashionrec.cli import (
 )
 from fashionrec.column_map import table_path
 from fashionrec.errors import FashionrecError, NotFoundError
-from fashionrec.looks import short_look
 from fashionrec.results import COLOURWAYS, PRODUCT_PAGE
 from fashionrec.stock import known_only, levels_set_said, skipped_lists, sold_out_shown, unknown_ids
 
@@ -182,7 +181,9 @@ def _load(index: Path, model: Path | None = None, backend: str | None = None, ur
     if backend is not None and backend != index_backend(index):
         raise FashionrecError(f"{index} holds a {index_backend(index)} index, not {backend}: rebuild it with "
                               f"`fashionrec index build --backend {backend}` or drop --backend")
-    rec = Recommender.load(index, model, uri=uri, token=token)
+    # A verb that changes nothing maps the arrays (read-only) instead of reading them: a query reads the few rows
+    # it looks at, not 447 MB at 40k (stop 75); a verb that saves has them in memory, as a server does.
+    rec = Recommender.load(index, model, uri=uri, token=token, mapped=not writes)
     # (Not for `index check`, which says it as its refusal: it was said twice, and worked out twice.)
     stale = stale_probabilities(rec) if warn_stale else ""
     if stale:       # served as they were after an upgrade, said by `index check` alone (an operator's trial)
@@ -1411,6 +1412,8 @@ def recommend_outfit(item_id: str = typer.Argument(..., help="Item id: " + ID_TY
                      token: str | None = TokenOpt, model: Path | None = ModelOpt,
                      include_sold_out: bool = SoldOutOpt) -> None:
     """Complete the look: one complementary item per slot, slots in the rules' order (not sorted by score)."""
+    from fashionrec.looks import short_look  # here, not above: its pandas is no part of `fashionrec --help` (stop 75)
+
     _check_k(k)
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
