@@ -7892,3 +7892,20 @@ def test_a_groom_and_a_bridesmaid_are_searched_as_a_weddings_wearers(rec):
         assert {p["gender"] for p in page} <= {wearer, "Unisex"} and {p["usage"] for p in page} == {"Ethnic"}, said
         assert rec.asked_for(said) == rec.asked_for(meant) and rec.asked_for(said)["usage"] == ["Ethnic"], said
         assert [r.id for r in rec.search_text(said, k=5)] == [r.id for r in rec.search_text(meant, k=5)]
+
+
+def test_a_groom_a_black_tie_event_and_a_monsoon_jacket_are_said_as_read(rec):
+    # Stop 75: the page said nothing of "groom" over a wedding's men's clothes (where "office" says "this reads
+    # 'office' as Formal"), "No product has every word of 'black tie event'" over formal shoes, and "The catalogue
+    # has no monsoon jackets" over the rain jackets "jacket for monsoon" lists.
+    listed = "these are the 5 closest matches by meaning"
+    usage = "The catalogue files products by usage, not occasion: this reads"
+    assert f"{usage} 'groom' as Ethnic, for men." in rec.reading_notes("groom")
+    assert f"{usage} 'bridesmaid' as Ethnic, for women." in rec.reading_notes("bridesmaid")
+    assert f"{usage} 'black tie' as Formal; {listed}." in rec.reading_notes("black tie event", None, listed)
+    if rec.parse_query("jacket for monsoon").get("articleType") == ["Rain Jacket"]:     # the fixture has the type
+        assert f"This reads 'jacket for monsoon' as rain jackets; {listed}." in rec.reading_notes(
+            "jacket for monsoon", None, listed)
+        assert rec.absent_together("jacket for monsoon") is None
+    # Words as typed say nothing of a reading: "black tie" is the tie, "office" said by the page's own notice.
+    assert not any("reads 'black tie'" in n for n in rec.reading_notes("black tie"))

@@ -79,6 +79,7 @@ from fashionrec.vocabulary import (
     emoji_words,
     genders_named,
     norm,
+    occasion_words_read,
     plural,
     read_wearer_occasions,
     said_all,
@@ -1256,6 +1257,12 @@ class TextSearch:
         positive = type_phrase_turned(positive, self._vocabulary()["types"])
         return positive, [list(words) for words in negated]     # a caller's change stays its own
 
+    def _typed_positive(self, query: str) -> str:
+        """``query`` without what it asks to leave out, its words as typed: before :meth:`_negation` reads a
+        wearer's occasion or a type phrase in them (what :meth:`reading_notes` says it read)."""
+        folded = fold(query)
+        return (self._negations.get(folded) or self._read_negation(folded))[0]
+
     def negation(self, query: str) -> tuple[str, list[str]]:
         """(``query`` without what it asks to leave out, each thing it leaves out as words): "tshirt not
         black" is ("tshirt", ["black"]). What a page or an answer says of it: the catalogue page listed 5,441
@@ -2339,6 +2346,17 @@ class TextSearch:
         types = parsed.get("articleType")
         phrases = self._attribute_phrases(positive)
         words = self._vocabulary()["types"]
+        for typed, read in occasion_words_read(self._typed_positive(query), words):
+            # Said as an occasion word is ("this reads 'office' as Formal"): "groom" said nothing over a wedding's
+            # men's clothes, "black tie event" "No product has every word" over formal shoes, and "jacket for
+            # monsoon" "The catalogue has no monsoon jackets" over the 7 rain jackets (stop 75).
+            meant = self.parse_query(read)
+            wearers = " or ".join(g.lower() for g in meant.get("gender", []) if g != "Unisex")
+            said = (said_types(meant["articleType"]) if "articleType" in meant
+                    else " or ".join(meant.get("usage", [])) or read)
+            usage = "articleType" not in meant and "usage" in meant
+            notes.append((("The catalogue files products by usage, not occasion: this" if usage else "This")
+                          + f" reads {typed!r} as {said}" + (f", for {wearers}" if wearers else ""), ".", "."))
         for key, phrase, values in phrases:
             # A shop's own name for a Kaggle type, said: "blue jeans for women" listed the shop's Denim without a
             # word of why (its words reach it since stop 64, TypeWords.renamed).
@@ -2485,6 +2503,10 @@ class TextSearch:
         spelling at fault (a stop 65 helper's trial)."""
         words = list(dict.fromkeys(_kinds_alone(search_words(query))))
         if len(words) < 2 or self.browse(None, query, limit=0)[0]:
+            return None
+        if occasion_words_read(self._typed_positive(query), self._vocabulary()["types"]):
+            # Words read as another thing, said by reading_notes: "jacket for monsoon" is the 7 rain jackets, not
+            # "no monsoon jackets" (stop 75).
             return None
         parsed = self.parse_query(query)
         # A wearer's word beside a cloth and a type is said after them: "denim jacket men" said "No product has

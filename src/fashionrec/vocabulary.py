@@ -374,6 +374,23 @@ def type_phrase_turned(query: str, types: TypeWords) -> str:
     return turned if meant and meant != types.types(what[1]) else query
 
 
+def occasion_words_read(query: str, types: TypeWords) -> list[tuple[str, str]]:
+    """(words as typed, what they read as) for each rewriting :func:`read_wearer_occasions` and
+    :func:`type_phrase_turned` make of ``query``, for a note to say: [("black tie", "formal")], [("groom",
+    "wedding for men")], [("jacket for monsoon", "monsoon jacket")]. The page said nothing of "groom" and "No
+    product has every word of 'black tie event'" and "The catalogue has no monsoon jackets" over what they read as
+    (stop 75)."""
+    read = [(m[0], "formal") for m in DRESS_CODE.finditer(query)]
+    coded = DRESS_CODE.sub("formal", query)
+    read += [(w, WEARER_OCCASIONS[w.lower()]) for w in re.findall(r"[a-z]+", coded, flags=re.IGNORECASE)
+             if w.lower() in WEARER_OCCASIONS]
+    worn = read_wearer_occasions(query)
+    turned = type_phrase_turned(worn, types)
+    if turned != worn:
+        read.append((worn.strip(), turned))
+    return list(dict.fromkeys(read))
+
+
 # A sport's "kit" is its clothes and shoes, not the catalogue's one type with the word: "running kit for a woman"
 # read "kit" as Mens Grooming Kit and listed 96 face washes and creams (stop 67's shopper). Read as one word
 # (PHRASES), as "date night" is; "grooming kit" and "shaving kit" still find the grooming kits.
