@@ -34,6 +34,12 @@ NAME_IN_FULL = 100      # characters of a saved product's name a pick's reason g
 # recommend.ATTRIBUTE_WEIGHTS): its type in its colour first still (three saved red dresses got 16 dresses, 2 of them
 # red), of its usage first within each.
 LIKE_USAGE_WEIGHT = 0.3
+# Cosine above which two picks look alike to a shopper, though no copy (results.NEAR_DUPLICATE): the first pass
+# holds such a pick back for one that differs. At 0.95 one saved striped shirt got 5 near-identical lavender shirts
+# on one model among its 24 picks (cosines 0.91-0.93, a shopper's trial of stop 75); then 0.95, then anything but a
+# copy fill up a page the first pass left short.
+LOOK_ALIKE = 0.90
+LOOK_ALIKE_PASSES = (LOOK_ALIKE, 0.95, 1.0)
 
 
 def _every_third(alike: list, extra: list, k: int) -> list:
@@ -118,7 +124,8 @@ class Profiles:
 
         Each liked item contributes its own nearest neighbours; the mean embedding, where the liked items are
         for one wearer and of one masterCategory, contributes items that suit the whole set. Lists are merged
-        round-robin, skipping near-duplicates of items already chosen (cosine > 0.95), so the page covers
+        round-robin, skipping look-alikes of items already chosen (cosine > :data:`LOOK_ALIKE`) while others are
+        left, so the page covers
         every liked item. The looks' picks take the liked items in turn too, the best slot of each first (a
         shopper who saved one dress got 23 dresses and a tunic, and no shoes or bag to go with it).
         """
@@ -142,7 +149,7 @@ class Profiles:
         # Its products are a candidate against the chosen ones, one at a time: OpenBLAS's threads woken for
         # each took 2.5 s of a 1,000-pick profile where one thread took 0.7-0.9 (on 2 busy cores).
         with one_blas_thread:
-            for min_gap in (0.95, 1.0):     # first pass skips look-alikes of chosen items; the second fills up
+            for min_gap in LOOK_ALIKE_PASSES:     # the first pass skips look-alikes of chosen items; the rest fill up
                 self._round_robin(lists, liked, lv, k, chosen, min_gap, wearer)
         return in_list_order(chosen)
 
