@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from _recs_support import FIXTURE, export_in_fresh_process, index_copy, tiny_tagger_path
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -608,3 +609,8 @@ def test_a_search_whose_only_match_is_sold_out_says_so_not_that_the_shop_has_non
     import json
 
     assert "is sold out, so left out" in (json.loads(result.stdout)["note"] or ""), result.stdout
+    # ... and the search page, which said only "No product has every word of 'purple belt' ..." (stop 75).
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path()))) as c:
+        page = c.get("/", params={"q": "purple belt"}).text
+    assert f"1 product with all that {escape(repr('purple belt'))} names is sold out, so left out (ids {belt})." in page
+    assert "closest in stock" not in page       # the page's own notice says what its closest matches are
