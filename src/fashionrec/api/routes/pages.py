@@ -708,13 +708,14 @@ def catalogue_page(
             notices.append(f"No product {which}has {words} {_quoted(query)} in its details; {these} by meaning.")
     if found_closest:
         # What the closest matches have none of, sold out, as the API's note says it: "red dress" in a shop whose one
-        # red dress was sold out said only "No product has every word of 'red dress' ..." (stop 75). Its "these are
-        # the closest in stock" left out: the notice above says what these are.
+        # red dress was sold out said only "No product has every word of 'red dress' ..." (stop 75). Its ids and
+        # "these are the closest in stock" left out: a shopper cannot use the ids, and the notice above says what
+        # these are.
         with service.reading():
             listed = [SimpleNamespace(id=d["id"]) for d in found]
             gone = service.rec.sold_out_said(query, service.rec.unmatched(query, listed))
         if gone:
-            notices.append(gone.partition("; these are ")[0] + ".")
+            notices.append(gone.partition(", so left out")[0] + ".")
     # Notices of how the words were read, over a page of word matches alone.
     words_listed = bool(total) and not found_closest and not fills
     if words_listed:
