@@ -575,8 +575,9 @@ def test_data_check_exits_2_saying_what_to_fix_where_no_row_is_usable(tmp_path: 
     last = flat(result.output).rsplit("error: ", 1)[-1]
     assert result.exit_code == 2, result.output
     assert last.startswith("no usable product in 5 rows of styles.csv: all 5 rows rejected (each as line 2: "
-                           "id 'X0' is a product code, not a whole number: "), last
-    assert last.endswith(" else give the row its product's number). Fix that and run `fashionrec data check "
+                           "id 'X0' is not an integer: give the row its product's number, or, where the id "
+                           "column holds the shop's product codes, say so once with `fashionrec data columns "), last
+    assert last.endswith(" is read as its product's id (kept as written)). Fix that and run `fashionrec data check "
                          f"{tmp_path}` again (the lines above list them)"), last
     assert runner.invoke(app, ["data", "check", str(tmp_path), "--strict"]).exit_code == 2
     # Rows without a photo are no usable product either: the line names the photo to give.

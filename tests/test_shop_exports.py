@@ -1504,8 +1504,9 @@ def test_a_shops_sku_codes_mapped_to_id_are_read_as_ids_kept_as_written(tmp_path
     save_column_map(plain, SHOP_MAP)
     rejected = load_catalog(plain, check_images=False, progress=False, warn=False).report.rows_rejected
     assert [r.id_field for r in rejected] == ["SKU-1"], rejected
-    assert rejected[0].reason.startswith("id 'SKU-1' is a product code, not a whole number: where the id column "
-                                         "holds the shop's codes, say so once with `fashionrec data columns "), rejected
+    assert rejected[0].reason.startswith("id 'SKU-1' is not an integer: give the row its product's number, or, "
+                                         "where the id column holds the shop's product codes, say so once with "
+                                         "`fashionrec data columns "), rejected
     assert " id=id` (writes columns.json beside styles.csv)" in rejected[0].reason, rejected[0].reason
     save_column_map(plain, {**SHOP_MAP, "id": "id"})
     read = load_catalog(plain, check_images=False, progress=False, warn=False)

@@ -1512,9 +1512,10 @@ def _bad_id(row: list[str], header: list[str], id_at: int, codes_in: str = "", f
     plain = no_code_said(given, codes_in) if codes_in else f"id {given!r} is not an integer"
     if not codes_in and folder is not None and is_product_code(given):
         # "not an integer" alone left a shop keyed by SKU codes in a column named id no way on (stop 74, h74exit).
-        plain = (f"id {given!r} is a product code, not a whole number: where the id column holds the shop's codes, "
-                 f"say so once with {map_command(folder, [(id_name, 'id')])} and each code is read as its product's "
-                 "id (kept as written); else give the row its product's number")
+        # (A typo first: one code among numbers, the fixture's "37800x", is likelier a slip than a shop's codes.)
+        plain = (f"id {given!r} is not an integer: give the row its product's number, or, where the id column holds "
+                 f"the shop's product codes, say so once with {map_command(folder, [(id_name, 'id')])} and each code "
+                 "is read as its product's id (kept as written)")
     if not given:
         # "id '' is not an integer" said neither that it was empty nor what to do (a new user's trial, stop 67).
         return ("the row has no id: give it its product's id (a whole number), or remove the line if it is no "
