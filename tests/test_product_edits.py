@@ -360,3 +360,19 @@ def test_a_served_edit_works_out_the_edited_rows_words_alone_and_serves_what_a_r
     for q in ("black belt", "non leather", "green tshirts", "classic polo", "blak belt"):
         assert [i["id"] for i in r.browse(q=q, limit=50)[1]] == [i["id"] for i in fresh.browse(q=q, limit=50)[1]], q
         assert mine.suggest(q) == theirs.suggest(q), q
+def test_the_edit_log_and_a_rebuilds_kept_edits_and_levels_name_a_handle_shops_products_as_it_writes_them():
+    # A Shopify shop's ids are hashes of its Handles: `index check` listed "product 914166595725568" for an edit made
+    # as PATCH /api/items/locomotive-men-check-blue-shirt, and a rebuild its kept edits and levels by hash alone
+    # (stop 75, h75integ), where data check's lines name them by Handle since stop 75.
+    from fashionrec.product_edits import edit_log_said, edits_said
+    from fashionrec.stock_kept import stock_kept_said
+
+    handle, number = "locomotive-men-check-blue-shirt", 914166595725568
+    written = {str(number): handle}
+    log_ = [{"id": number, "changed": {"price": [799.0, 777.0]}, "at": "2026-12-07T14:45:17+00:00", "by": "PATCH"}]
+    assert f"product {number} (written {handle}) price 799.0 -> 777.0" in edit_log_said(log_, written=written)[0]
+    assert f"ids {number}, written {handle})" in edits_said({str(number): {"price": [799.0, 777.0]}}, written)
+    assert f"ids {number}, written {handle})" in stock_kept_said({"kept_ids": [number]}, written)
+    # An index whose ids are the shop's own numbers: the numbers alone, as before.
+    assert edit_log_said(log_)[0].endswith(f"product {number} price 799.0 -> 777.0")
+    assert "written" not in edits_said({str(number): {"price": [799.0, 777.0]}})

@@ -284,7 +284,7 @@ def index_check(
 ) -> None:
     """Exit 0 if the index opens with this model (complete, consistent, same model) and, with --data, was built
     from that catalogue as it is now; else say why and exit 2."""
-    from fashionrec.catalog import first_few
+    from fashionrec.catalog import first_few, written_ids
     from fashionrec.catalogue_edits import catalogue_removals
     from fashionrec.item_tables import cut_short_rows
     from fashionrec.product_edits import EDIT_LOG, EDITED, edit_log_said, edits_said
@@ -376,12 +376,12 @@ def index_check(
         console.print(f"stock levels: {stock}", highlight=False)
     edits = rec.manifest.get(EDIT_LOG) or []
     if edits:       # an audit of `index edit` and PATCH /api/items/ID (stop 75): before, no command listed them
-        shown = edit_log_said(edits)
+        shown = edit_log_said(edits, written=written_ids(rec.manifest))
         console.print(f"{len(edits)} edit{'s' if len(edits) != 1 else ''} logged"
                       + (f", the last {len(shown)}" if len(shown) < len(edits) else "") + " (--json lists all):\n  "
                       + "\n  ".join(shown), highlight=False)
     if rec.manifest.get(EDITED):
-        console.print(edits_said(rec.manifest[EDITED]), highlight=False)
+        console.print(edits_said(rec.manifest[EDITED], written_ids(rec.manifest)), highlight=False)
 
 
 @index_app.command("add")
@@ -969,11 +969,12 @@ def index_build(
                                         "symbol styles.csv's prices are written with)."),
 ) -> None:
     """Embed every usable product and write the image + text index with its manifest."""
-    from fashionrec.catalog import IDS_AS_NUMBERS, first_few, load_catalog, variant_prices_said
+    from fashionrec.catalog import IDS_AS_NUMBERS, first_few, load_catalog, variant_prices_said, written_ids
     from fashionrec.index import BACKENDS
     from fashionrec.index.faiss_index import KINDS
     from fashionrec.index_build import InSummary
     from fashionrec.index_build import log as build_log
+    from fashionrec.product_edits import EDITED, edits_said
     from fashionrec.recommend import Recommender
     from fashionrec.stock_kept import stock_kept_said
     from fashionrec.tagger import Tagger
@@ -1074,7 +1075,10 @@ def index_build(
                       "(re-embedded with this model)")
     if m.get("stock_set_since"):
         # Levels set through `index stock` or the API since the build replaced: kept or not, and why (stop 68).
-        console.print(stock_kept_said(m["stock_set_since"]), highlight=False, soft_wrap=True)
+        console.print(stock_kept_said(m["stock_set_since"], written_ids(m)), highlight=False, soft_wrap=True)
+    if m.get(EDITED):
+        # The edits the rebuild kept: said in its log alone, which the command does not print (stop 75, h75integ).
+        console.print(edits_said(m[EDITED], written_ids(m)), highlight=False, soft_wrap=True)
     if m.get("added_ids_now_catalogue_rows"):
         ids = m["added_ids_now_catalogue_rows"]
         console.print(f"{len(ids)} products added to the previous index (ids {first_few(ids)}) are "

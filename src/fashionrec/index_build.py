@@ -52,6 +52,7 @@ from fashionrec.catalog import (
     load_catalog,
     open_rgb,
     styles_sha256,
+    written_ids,
 )
 from fashionrec.catalogue_edits import catalogue_removals, changing_folder
 from fashionrec.errors import BadInputError, FashionrecError, ModelError, NoSpaceError, VectorIndexError
@@ -449,9 +450,10 @@ class IndexBuilding:
             log.info("kept %d products added to the previous index (ids %s)", len(carried),
                      ", ".join(str(m["id"]) for m, _, _ in carried[:20]), extra=IN_SUMMARY)
         if rec.manifest.get("stock_set_since"):     # kept, or styles.csv's taken, and why: as the summary says it
-            log.info("%s", stock_kept_said(rec.manifest["stock_set_since"]), extra=IN_SUMMARY)
+            log.info("%s", stock_kept_said(rec.manifest["stock_set_since"], written_ids(rec.manifest)),
+                     extra=IN_SUMMARY)
         if edits_kept:
-            log.info("%s", edits_said(edits_kept), extra=IN_SUMMARY)
+            log.info("%s", edits_said(edits_kept, written_ids(rec.manifest)), extra=IN_SUMMARY)
         for said in [*edits_dropped, *edited_during]:
             log.warning("%s", said)
         if replaced_ids:

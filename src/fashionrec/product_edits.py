@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from fashionrec.artifacts import read_json
-from fashionrec.catalog import ATTRIBUTES, PLACEHOLDER_NAME, PRICE, first_few
+from fashionrec.catalog import ATTRIBUTES, PLACEHOLDER_NAME, PRICE, first_few, id_said, ids_said
 from fashionrec.errors import BadInputError, FashionrecError
 from fashionrec.item_tables import plain
 from fashionrec.name_colours import COLOUR_FROM
@@ -161,22 +161,33 @@ def logged_edit(log_: list | None, item_id: int, changed: dict, by: str) -> list
     return [*(log_ or []), entry][-LOGGED_EDITS:]
 
 
-def edit_log_said(log_: list | None, last: int = 10) -> list[str]:
-    """The edits of the manifest's :data:`EDIT_LOG` in words, the ``last`` latest (`fashionrec index check`)."""
+def edit_log_said(log_: list | None, last: int = 10, written: dict | None = None) -> list[str]:
+    """The edits of the manifest's :data:`EDIT_LOG` in words, the ``last`` latest (`fashionrec index check`), each
+    product with the shop's spelling of its id beside its number where ``written`` (the manifest's ids_as_written)
+    has one: a Handle shop's log named the hash alone (stop 75, h75integ)."""
     lines = []
     for entry in (log_ or [])[-last:]:
         changes = ", ".join(f"{f} {was!r} -> {now!r}" for f, (was, now) in entry.get("changed", {}).items())
         lines.append(f"{str(entry.get('at', '?')).replace('T', ' ')[:19]} UTC, {entry.get('by', '?')}: product "
-                     f"{entry.get('id')} {changes}")
+                     f"{_id_said(written, entry.get('id'))} {changes}")
     return lines
 
 
-def edits_said(record: dict) -> str:
-    """The products an index records edits of, in words (`index check`, a rebuild's summary)."""
+def _id_said(written: dict | None, item_id) -> str:
+    """A logged id as a message says it (:func:`~fashionrec.catalog.id_said`); as logged where it is no number."""
+    try:
+        return id_said(written, int(item_id))
+    except (TypeError, ValueError):
+        return str(item_id)
+
+
+def edits_said(record: dict, written: dict | None = None) -> str:
+    """The products an index records edits of, in words (`index check`, a rebuild's summary), the shop's spellings
+    after their numbers where ``written`` (the manifest's ids_as_written) has them."""
     if not record:
         return ""
     return (f"{len(record)} catalogue product{'s' if len(record) != 1 else ''} edited since the build (ids "
-            f"{first_few(list(record), 10)}): a rebuild keeps the edits while styles.csv gives the values they "
+            f"{ids_said(written, list(record), 10)}): a rebuild keeps the edits while styles.csv gives the values they "
             "replaced")
 
 

@@ -99,21 +99,22 @@ def keep_levels_set_since(index_dir: Path, items: pd.DataFrame) -> tuple[pd.Data
                    "unknown": 0}
 
 
-def stock_kept_said(record: dict) -> str:
+def stock_kept_said(record: dict, written: dict | None = None) -> str:
     """What a rebuild did with the levels set since the build it replaced (``keep_levels_set_since``'s record, the
-    manifest's ``stock_set_since``), in words."""
-    from fashionrec.catalog import first_few
+    manifest's ``stock_set_since``), in words; the shop's spellings after the numbers where ``written`` (the
+    manifest's ids_as_written) has them (a Handle shop's rebuild named its products by hash: stop 75, h75integ)."""
+    from fashionrec.catalog import ids_said
 
     kept, newer, unknown = record.get("kept_ids") or [], record.get("file_newer_ids") or [], record.get("unknown") or 0
     said = []
     if kept:
         said.append(f"kept {len(kept)} stock level{'s' if len(kept) != 1 else ''} set since the last build "
-                    f"(ids {first_few(kept, 10)}): styles.csv's level for {'them' if len(kept) != 1 else 'it'} is "
-                    "the one that build read")
+                    f"(ids {ids_said(written, kept, 10)}): styles.csv's level for "
+                    f"{'them' if len(kept) != 1 else 'it'} is the one that build read")
     if newer:
         said.append(f"took styles.csv's level for {len(newer)} product{'s' if len(newer) != 1 else ''} whose level "
-                    f"was set since the last build (ids {first_few(newer, 10)}): styles.csv's changed since, and the "
-                    "newer file wins")
+                    f"was set since the last build (ids {ids_said(written, newer, 10)}): styles.csv's changed since, "
+                    "and the newer file wins")
     if unknown:
         said.append(f"took styles.csv's level for {unknown} product{'s' if unknown != 1 else ''} whose level "
                     "differed from it: the index replaced was built before builds recorded styles.csv's levels, so "
