@@ -267,4 +267,9 @@ def test_a_product_hidden_by_its_handle_is_said_by_its_handle(tmp_path):
     assert said["shown"] == [first] and said["shown_as_written"] == ["navy-tee"], said
     with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path(), api_key=KEY))) as c:
         got = c.put("/api/items/red-dress/hidden", json={"hidden": True}, headers={"X-API-Key": KEY}).json()
+        # A typo of the hidden product's Handle, by anyone: "did you mean 'red-dress'?" named it (stop 75, h75integ).
+        typo = c.get("/api/items/red-dres").json()["detail"]
+        shown_typo = c.get("/api/items/navy-te").json()["detail"]
     assert got["id"] == second and got["id_as_written"] == "red-dress", got
+    assert "red-dress" not in typo and "there is no product 'red-dres'" in typo, typo
+    assert "did you mean 'navy-tee'?" in shown_typo, shown_typo

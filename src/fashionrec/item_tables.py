@@ -568,7 +568,12 @@ class ItemTables:
         number is returned whether or not the index holds it (a saved list's removed product, left out so)."""
         found = self._typed_reader()(typed)
         if found is None:
-            raise no_such_id(typed, self.manifest.get(IDS_AS_WRITTEN) or {}, len(self))
+            # Neither its example nor its "did you mean" a hidden product's spelling: the API answers anyone, and a
+            # shop's unpublished Handle was offered to a stranger's typo (stop 75, h75integ).
+            hidden = self.manifest.get(HIDDEN) or {}
+            written = self.manifest.get(IDS_AS_WRITTEN) or {}
+            shown = {key: spelt for key, spelt in written.items() if key not in hidden}
+            raise no_such_id(typed, shown, len(self))
         return found
 
     def ids_named(self, typed: list) -> list[int]:
