@@ -1763,7 +1763,10 @@ def test_show_sold_out_is_kept_through_the_photo_search_and_the_picks(server, br
             pg.locator("header a", has_text="For you").click()
         assert "include_sold_out=true" in asked.value.url.split("?")[1].split("&")
         pg.wait_for_selector("#foryou-picks .card")
-        assert set(sold) <= marked("#foryou-picks"), marked("#foryou-picks")
+        # The sold-out products are listed and marked so. (Not each of them: since stop 75 a pick that looks like one
+        # already chosen, cosine above 0.90, waits for the page's end, as the fixture's two nearest may.)
+        listed = {int(i) for i in pg.locator("#foryou-picks .card").evaluate_all("cs => cs.map(c => c.dataset.id)")}
+        assert set(sold) & listed and set(sold) & listed <= marked("#foryou-picks"), (listed, marked("#foryou-picks"))
         pg.locator("header a", has_text="Search by photo").click()
         pg.wait_for_url("**/upload?include_sold_out=true")
         with pg.expect_response(lambda r: "/api/search/image" in r.url) as answer:
