@@ -376,3 +376,8 @@ def test_the_edit_log_and_a_rebuilds_kept_edits_and_levels_name_a_handle_shops_p
     # An index whose ids are the shop's own numbers: the numbers alone, as before.
     assert edit_log_said(log_)[0].endswith(f"product {number} price 799.0 -> 777.0")
     assert "written" not in edits_said({str(number): {"price": [799.0, 777.0]}})
+    # ... and `index check --json`'s map of them (its edits and edited_since_build give the numbers).
+    from fashionrec.product_edits import edited_written
+
+    assert edited_written(log_, {"7": {"price": [1, 2]}}, {**written, "8": "other"}) == {str(number): handle}
+    assert edited_written(log_, None, {}) == {}

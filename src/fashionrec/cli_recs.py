@@ -287,7 +287,7 @@ def index_check(
     from fashionrec.catalog import first_few, written_ids
     from fashionrec.catalogue_edits import catalogue_removals
     from fashionrec.item_tables import cut_short_rows
-    from fashionrec.product_edits import EDIT_LOG, EDITED, edit_log_said, edits_said
+    from fashionrec.product_edits import EDIT_LOG, EDITED, edit_log_said, edited_written, edits_said
     from fashionrec.recommend import (
         changed_photos,
         missing_photos,
@@ -351,6 +351,9 @@ def index_check(
                     "stock_set_since_build": levels_set_since(index, rec.items), "stock_at_rebuild": stock or None,
                     # what, when and by what, the latest last (product_edits.EDIT_LOG), and the values that stand
                     "edits": rec.manifest.get(EDIT_LOG) or [], "edited_since_build": rec.manifest.get(EDITED) or {},
+                    # (their ids as a Handle shop writes them: the numbers alone named no product it knows)
+                    "edited_ids_as_written": edited_written(rec.manifest.get(EDIT_LOG), rec.manifest.get(EDITED),
+                                                            written_ids(rec.manifest)),
                     "detail": None, "rebuild": None})
         return
     console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")

@@ -161,6 +161,14 @@ def logged_edit(log_: list | None, item_id: int, changed: dict, by: str) -> list
     return [*(log_ or []), entry][-LOGGED_EDITS:]
 
 
+def edited_written(log_: list | None, record: dict | None, written: dict | None) -> dict[str, str]:
+    """{id: as the shop writes it} of the products ``log_`` (:data:`EDIT_LOG`) and ``record`` (:data:`EDITED`) name,
+    where ``written`` (the manifest's ids_as_written) has a spelling: `index check --json` gave a Handle shop's edits
+    by hash alone (stop 75, h75integ's gap)."""
+    named = {str(e.get("id")) for e in log_ or []} | {str(i) for i in record or {}}
+    return {i: written[i] for i in sorted(named) if i in (written or {})}
+
+
 def edit_log_said(log_: list | None, last: int = 10, written: dict | None = None) -> list[str]:
     """The edits of the manifest's :data:`EDIT_LOG` in words, the ``last`` latest (`fashionrec index check`), each
     product with the shop's spelling of its id beside its number where ``written`` (the manifest's ids_as_written)
