@@ -482,3 +482,16 @@ def test_tags_json_of_an_ensemble_gives_each_members_preprocessing(tmp_path, mon
     single = tag(FIXTURE / "images" / "7512.jpg", model=save_checkpoint(members[0], classes, {"name": "one"},
                                                                         tmp_path / "one"), progress=False)
     assert "members" not in single.summary["model"]
+
+
+def test_a_taggers_preprocessing_is_its_members_for_an_ensemble(tmp_path):
+    # Stop 76 (seen at stop 75): Tagger had no preprocessing, and an ensemble's meta["preprocessing"] is its 80x60,
+    # mean 0, std 1 input, where its members read 80x60 catalogue-normalised and 128x96 ImageNet-normalised.
+    classes = {h: [f"{h}{i}" for i in range(n)] for h, n in HEADS.items()}
+    members = _members()
+    pair = Tagger.load(save_checkpoint(EnsembleNet(members, [0.7, 0.3]).eval(), classes, {"name": "pair"},
+                                       tmp_path / "pair"), runtime="torch")
+    want = [json.loads(json.dumps(m.spec.preprocessing())) for m in members]
+    assert pair.preprocessing == want and [p["height"] for p in pair.preprocessing] == [80, 128]
+    one = Tagger.load(save_checkpoint(members[0], classes, {"name": "one"}, tmp_path / "one"), runtime="torch")
+    assert one.preprocessing == want[:1]

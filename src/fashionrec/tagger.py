@@ -253,6 +253,24 @@ class Tagger:
         return self.meta["classes"]
 
     @property
+    def preprocessing(self) -> list[dict]:
+        """How the model reads a photo: one dict per network that reads it, in order (``name``, the network's; input
+        ``height`` and ``width``, ``mean``, ``std``, ``description``), a single model's own or each member's of an
+        ensemble.
+
+        An ensemble's ``meta["preprocessing"]`` is its input alone (the stored 80x60 photo, mean 0, std 1), which
+        its members each resize and normalise for themselves; read as the model's it says 80x60 of members that
+        read 224x168 and 128x96 ImageNet-normalised (an ML engineer's trial, stop 75).
+
+            >>> [(p["name"], p["height"]) for p in Tagger.load().preprocessing]   # doctest: +SKIP
+            [('efficientnet-lite0', 224), ('efficientnet-lite0', 128)]
+        """
+        members = member_preprocessing(self.meta)
+        if members is None:
+            return [{"name": self.meta["model"], **self.meta["preprocessing"]}]
+        return [{"name": m["model"], **m["preprocessing"]} for m in members]
+
+    @property
     def dim(self) -> int:
         return self.model.feature_dim
 
