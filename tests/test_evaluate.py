@@ -123,3 +123,30 @@ def test_an_uncalibrated_models_lean_is_said_the_way_it_goes():
     assert lean_said(quality(shy, y)).startswith("they read less sure than it is right (mean top probability 0.500")
     assert lean_said(quality(bold, y)).startswith("they read surer than it is right")
     assert lean_said({"ece": 0.1, "median_top_prob": 0.5}) == ""        # a record made before stop 75
+
+
+def test_report_and_tag_say_an_uncalibrated_models_lean_the_way_it_goes():
+    # Stop 76 (h75ml's trial, stop 75): report.md's calibration table said "temperature fitted: no" without the lean
+    # `evaluate` prints, and `tag` said "they read surer than the model is" of a model less sure than it is right.
+    from fashionrec.calibration import MIN_FIT, uncalibrated_said
+    from fashionrec.evaluate import calibration_rows
+
+    y = np.arange(400) % 10
+    shy = np.full((400, 10), 0.5 / 9)
+    shy[np.arange(400), y] = 0.5                      # always right, at 0.5: less sure than right
+    c = {**quality(shy, y), "ece_floor": 0.01}
+    rows = calibration_rows({"articleType": {**c, "temperature_fitted": False},
+                             "gender": {**c, "temperature_fitted": True}})
+    assert rows[0].endswith("| no: they read less sure than it is right (mean top probability 0.500, right 1.000) |")
+    assert rows[1].endswith("| yes |")
+    # A head left at 1 for too few validation products, its lean measured on them; another never measured.
+    few = {**quality(shy[:50], y[:50]), "n": 50}
+    meta = {"name": "shop", "classes": {"articleType": [], "gender": [], "usage": []},
+            "calibration": {"temperature": {"articleType": 1.0, "gender": 1.3},
+                            "checks": {"articleType": {"val_before": few}, "gender": {"val_before": {"n": MIN_FIT}}}}}
+    said = uncalibrated_said(meta)
+    assert "articleType's read less sure than it is right (mean top probability 0.500, right 1.000) on its 50" in said
+    assert "surer than the model is" not in said and "gender" not in said
+    assert "which way those of usage lean" in said
+    assert uncalibrated_said({"classes": {"articleType": []}, "calibration": {"temperature": {"articleType": 0.5},
+                             "checks": {"articleType": {"val_before": {"n": MIN_FIT}}}}}) == ""

@@ -116,15 +116,24 @@ def quality(probs: np.ndarray, y: np.ndarray, temperature: float = 1.0) -> dict:
             "accuracy": float((p.argmax(1) == y[keep]).mean()), "n": int(keep.sum())}
 
 
-def lean_said(c: dict) -> str:
+def lean(c: dict) -> str:
     """Which way a head's probabilities lean, from :func:`quality`'s ``c``: "surer than it is right" or "less sure
     than it is right", with the mean top probability and the share right ("" for a record made before stop 75).
     Said as "surer" always, a model right 0.905 of the time at a mean top probability of 0.45 was read as
-    overconfident (stop 75, an ML engineer's trial)."""
+    overconfident (stop 75, an ML engineer's trial).
+
+        >>> lean({"mean_top_prob": 0.448, "accuracy": 0.905})
+        'less sure than it is right (mean top probability 0.448, right 0.905)'
+    """
     if "mean_top_prob" not in c or "accuracy" not in c:
         return ""
     way = "surer than" if c["mean_top_prob"] > c["accuracy"] else "less sure than"
-    return f"they read {way} it is right (mean top probability {c['mean_top_prob']:.3f}, right {c['accuracy']:.3f})"
+    return f"{way} it is right (mean top probability {c['mean_top_prob']:.3f}, right {c['accuracy']:.3f})"
+
+
+def lean_said(c: dict) -> str:
+    """:func:`lean` as a sentence's end: "they read less sure than it is right (...)" ("" where it is unknown)."""
+    return f"they read {way}" if (way := lean(c)) else ""
 
 
 def calibration_record(val: tuple[dict, dict], test: tuple[dict, dict], data_dir: str | Path) -> dict:
@@ -214,3 +223,28 @@ def uncalibrated_heads(meta: dict) -> list[str]:
     temperatures, checks = record.get("temperature") or {}, record.get("checks") or {}
     return [h for h in meta.get("classes", {})
             if h not in temperatures or (checks.get(h, {}).get("val_before") or {}).get("n", MIN_FIT) < MIN_FIT]
+
+
+def uncalibrated_said(meta: dict) -> str:
+    """What a checkpoint's description ``meta`` says of its :func:`uncalibrated_heads` ("" where there are none):
+    which heads, and which way each one's probabilities lean on the validation products its training measured them
+    on, where it did (a head left at 1 for too few of them); where none was measured, that `fashionrec evaluate`
+    says it. `tag` said "they read surer than the model is" of every such model, whichever way it leaned (a model
+    right 0.905 of the time at a mean top probability of 0.448; stop 75, an ML engineer's trial)."""
+    heads = uncalibrated_heads(meta)
+    if not heads:
+        return ""
+    checks = (meta.get("calibration") or {}).get("checks") or {}
+    leans = {h: way for h in heads if (way := lean(c := (checks.get(h) or {}).get("val_before") or {}))
+             and c.get("n")}
+    said = [f"{h}'s read {way} on its {checks[h]['val_before']['n']:,} validation products"
+            for h, way in leans.items()]
+    unknown = [h for h in heads if h not in leans]
+    if unknown:
+        them = f"those of {listed(unknown)}" if leans else "they"
+        said.append(f"which way {them} lean (surer or less sure than the model is right) was not measured: "
+                    "`fashionrec evaluate` on labelled photos says it")
+    name = meta.get("name", meta.get("model", "the model"))
+    return (f"{name}'s probabilities of {listed(heads)} are not calibrated (too few labelled validation products to "
+            f"fit a temperature, or none fitted): {'; '.join(said)}; the doubts about catalogue labels lean the same "
+            "way")

@@ -38,7 +38,7 @@ from PIL import Image
 from tqdm.auto import tqdm
 
 from fashionrec.artifacts import invoked_command, made_with, write_with_json
-from fashionrec.calibration import uncalibrated_heads
+from fashionrec.calibration import uncalibrated_heads, uncalibrated_said
 from fashionrec.catalog import (
     ATTRIBUTES,
     DRAFT_PIXELS,
@@ -646,11 +646,8 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
         rec = Recommender.load(index, tagger or model)
         tagger = rec.tagger
     tagger = tagger or Tagger.load(model)       # a wrong --model is said before the folders are read
-    uncalibrated = uncalibrated_heads(tagger.meta)
-    if uncalibrated:
-        log.warning("%s's probabilities of %s are not calibrated (too few labelled validation products to fit a "
-                    "temperature, or none fitted): they read surer than the model is, and so do the doubts about "
-                    "catalogue labels", tagger.name, ", ".join(uncalibrated))
+    if said := uncalibrated_said(tagger.meta):
+        log.warning("%s", said)
     photos, notes = collect(list(sources), progress=progress, skip=skip)
     if rec is None:
         probs, errors, read = _probabilities(tagger, photos, batch_size, progress, workers, views)
