@@ -927,6 +927,20 @@ def test_cli_evaluate_writes_required_keys(tiny_run, tmp_path):
     report = (tmp_path / "rep" / "report.md").read_text()
     assert "original study (custom CNN)" not in report and "Not set beside the original study" in report
     assert "original study" not in r.output
+    # What compare-models checks two records by (stop 76): the model's classes and the products scored; a report
+    # folder compared with itself reads no difference, and with a product fewer is refused.
+    from fashionrec.model_comparison import compare_models, product_ids_sha256
+
+    assert m["classes"] == Tagger.load(tiny_run).classes
+    assert m["product_ids_sha256"] == product_ids_sha256(rows["id"])
+    same = compare_models(tmp_path / "rep", out)
+    assert not same["paired"] and same["heads"]["articleType"]["metrics"]["accuracy"]["difference"] == 0
+    same = compare_models(tmp_path / "rep", tmp_path / "rep")
+    assert {h: r["top1_paired"]["p_value"] for h, r in same["heads"].items()} == {h: 1.0 for h in same["heads"]}
+    fewer = shutil.copytree(tmp_path / "rep", tmp_path / "fewer")
+    every.drop(index=every.index[every["not_scored"].isna()][0]).to_csv(fewer / "predictions.csv", index=False)
+    with pytest.raises(BadInputError, match="different products: 1 only in A"):
+        compare_models(tmp_path / "rep", fewer)
 
 
 def test_evaluate_predictions_show_the_probabilities_tag_shows(tiny_run, tmp_path, monkeypatch):

@@ -1096,6 +1096,49 @@ def _evaluate(data_dir: Path | None, model: Path | None, split: str, json_out: P
         emit_json(json_out, m, "metrics")
 
 
+@app.command("compare-models")
+def compare_models_cmd(
+    a: str = typer.Argument(..., help="A: an `evaluate --out` folder (its predictions.csv gives the paired tests) or "
+                            "--json file; with --data, a checkpoint or run folder (shipped: the shipped model)."),
+    b: str = typer.Argument(..., help="B, as A: the differences are B - A."),
+    data_dir: Path | None = typer.Option(None, "--data", help="Evaluate the models A and B on this catalogue folder "
+                                         "first (each into --out/a and --out/b where given)."),
+    split: str = typer.Option("all", help="With --data: all (every usable product) or test (the models' test "
+                              "split)."),
+    json_out: Path | None = typer.Option(None, "--json", callback=json_wanted, help="Write the comparison here (- : "
+                                         "on stdout, the printed lines then on stderr)."),
+    out: Path | None = typer.Option(None, help="Write comparison.md and comparison.json here (and, with --data, each "
+                                    "model's evaluation under a/ and b/)."),
+    device: str = typer.Option("cpu", help="With --data: cpu, cuda or auto."),
+) -> None:
+    """Compare two taggers on the same products: per head, top-1, top-5 and macro P/R/F1 with their 95% intervals,
+    B - A, and a paired test (McNemar's on top-1, a paired bootstrap on the macro averages); refused for
+    evaluations of different products or class lists."""
+    from fashionrec.model_comparison import compare_models, comparison_rows
+
+    with json_on_stdout(json_out):
+        check_json_out(json_out)
+        models = [None if data_dir is not None and m == "shipped" else Path(m) for m in (a, b)]
+        try:
+            result = compare_models(*models, data_dir=data_dir, out_dir=out, split=split, device=device)
+        except (FashionrecError, ValueError) as e:
+            fail(str(e))
+        console.print(f"A: {result['a']['model']} ({result['a']['source']})\nB: {result['b']['model']} "
+                      f"({result['b']['source']})\non {result.get('data')} ({result.get('split')}, "
+                      f"{result.get('n_products')} products); differences are B - A", highlight=False, soft_wrap=True)
+        for note in result["notes"]:
+            console.print(f"note: {note}", highlight=False)
+        for head, row in result["heads"].items():
+            console.print("", highlight=False)
+            for line in comparison_rows(head, row):
+                console.print(line, highlight=False, soft_wrap=True)
+        if out is not None:
+            console.print(f"\ncomparison written to {out / 'comparison.md'}, with comparison.json beside it",
+                          highlight=False, soft_wrap=True)
+        if json_out:
+            emit_json(json_out, result, "comparison")
+
+
 @app.command("ensemble")
 def ensemble_cmd(
     checkpoints: list[Path] = typer.Argument(..., help="Two or more checkpoints or train run folders, trained "

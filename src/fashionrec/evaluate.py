@@ -1145,6 +1145,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     """
     from fashionrec.catalog import labels_only, load_catalog
     from fashionrec.data import LabelSpace, load_image_tensor
+    from fashionrec.model_comparison import product_ids_sha256
     from fashionrec.splits import checkpoint_split
     from fashionrec.tagger import Tagger
 
@@ -1271,6 +1272,9 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
                     **({"trained_on_unknown": why_seen_unknown(tagger.meta, tagger.path)}
                        if split == "all" and seen is None else {}),
                     "n_products": len(items), "calibration": calibration,
+                    # What `compare-models` checks two records against: the model's classes, and the products
+                    # scored (two --json files alone did not say whether they were of the same products).
+                    "classes": tagger.classes, "product_ids_sha256": product_ids_sha256(items["id"]),
                     # Rows of the folder that gave no product to score: said in the report, not only logged.
                     "left_out": left_out(catalog.report) if split == "all" else {},
                     # Photos no row names: nothing to score them against. Unsaid, 65 of a folder's 265 photos were
