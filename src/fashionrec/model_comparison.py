@@ -73,7 +73,7 @@ def load_evaluation(path: str | Path) -> Evaluation:
     checkpoint or anything else is refused with what to give instead."""
     path = Path(path)
     if not path.exists():
-        raise BadInputError(f"{path} not found: give an `fashionrec evaluate --out` folder or its --json file")
+        raise BadInputError(f"{path} not found: give a `fashionrec evaluate --out` folder or its --json file")
     json_path = path / "metrics.json" if path.is_dir() else path
     record = read_json(json_path) if json_path.suffix == ".json" and json_path.is_file() else {}
     if not _is_evaluation(record):
