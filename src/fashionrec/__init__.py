@@ -2,7 +2,7 @@
 
 One verb per step, each beside its CLI command (README, "The CLI"), importable from here::
 
-    from fashionrec import load_catalog, make_split, write_eda_report, evaluate_model
+    from fashionrec import load_catalog, make_split, write_eda_report, evaluate_model, compare_models
     from fashionrec import Tagger, tag, Recommender, evaluate_recs
     from fashionrec.train import make_config, train      # not from here: the name is its module's too
 
@@ -26,6 +26,7 @@ _VERBS = {
     "write_split_folders": "fashionrec.splits",
     "write_eda_report": "fashionrec.eda",
     "evaluate_model": "fashionrec.evaluate",
+    "compare_models": "fashionrec.model_comparison",
     "Tagger": "fashionrec.tagger",
     "tag": "fashionrec.tagging",
     "Recommender": "fashionrec.recommend",
