@@ -299,6 +299,8 @@ def test_a_model_without_calibrated_probabilities_is_said_to_be_so(fixture_dir, 
     with caplog.at_level("WARNING", logger="fashionrec.tagging"):
         tiny = tag(photo, model=tiny_tagger_path(), progress=False)
     assert "are not calibrated" in caplog.text and "articleType" in caplog.text
+    # Not "surer than the model is" whichever way it leans (stop 76): this one's lean was never measured.
+    assert "was not measured: `fashionrec evaluate`" in caplog.text and "surer than the model is" not in caplog.text
     assert not tiny.summary["model"]["calibrated"] and "articleType" in tiny.summary["model"]["uncalibrated_heads"]
     caplog.clear()
     with caplog.at_level("WARNING", logger="fashionrec.tagging"):
