@@ -118,3 +118,25 @@ def test_evaluations_of_other_products_or_classes_are_refused(tmp_path):
     (model / "best.safetensors").write_bytes(b"")
     res = CliRunner().invoke(app, ["compare-models", str(tmp_path / "run"), str(a)])
     assert res.exit_code == 2 and "is a model, not an evaluation: give --data" in " ".join(res.output.split())
+
+
+def test_with_data_both_models_are_evaluated_there_first(tmp_path, monkeypatch):
+    # The two evaluations stand in for evaluate_model's (each a minute on 2 cores for a real model): what is checked
+    # is that each model, the shipped one by name, is evaluated on the folder into --out/a and /b, then compared.
+    import fashionrec.evaluate
+
+    truth, asked = _truth(), []
+
+    def evaluated(data_dir, model, split, out_dir, device, progress):
+        asked.append((str(data_dir), model, split))
+        _record(Path(out_dir), truth, 0.9 if model is None else 0.5, seed=len(asked))
+
+    monkeypatch.setattr(fashionrec.evaluate, "evaluate_model", evaluated)
+    res = CliRunner().invoke(app, ["compare-models", "shipped", str(tmp_path / "run"), "--data", str(tmp_path / "shop"),
+                                   "--split", "test", "--out", str(tmp_path / "cmp")])
+    assert res.exit_code == 0, res.output
+    assert asked == [(str(tmp_path / "shop"), None, "test"), (str(tmp_path / "shop"), tmp_path / "run", "test")]
+    written = json.loads((tmp_path / "cmp" / "comparison.json").read_text())
+    assert written["a"]["source"] == str(tmp_path / "cmp" / "a") and written["paired"]
+    assert written["heads"]["articleType"]["metrics"]["accuracy"]["difference"] < 0
+    assert (tmp_path / "cmp" / "b" / "predictions.csv").is_file()
