@@ -1233,7 +1233,7 @@ def test_a_childs_similar_items_are_childrens_first_even_where_its_nearest_are_g
     assert {x.id for x in r.similar(q, k=3)} == set(kids)
 
 
-def test_a_babys_similar_items_are_its_type_for_either_sex_before_its_sexs_other_types(tmp_path):
+def test_a_childs_similar_items_are_its_type_for_either_sex_of_its_age_before_its_sexs_other_types(tmp_path):
     # A stop 75 shopper's trial: "Madagascar 3 Infant Girls Light Green Booties" listed two girls' booties, then
     # girls' shorts, skirts and tops; the catalogue's 7 boys' booties, the same but for their colour, none.
     r, _ = _scratch(tmp_path)
@@ -1246,9 +1246,21 @@ def test_a_babys_similar_items_are_its_type_for_either_sex_before_its_sexs_other
     listed = [(x.id, x.item["articleType"]) for x in r.similar(girls[0], k=6)]
     assert listed[0][0] == girls[1] and {i for i, _ in listed[1:4]} == set(boys), listed
     # A grown-up's or an older child's clothes keep to their wearer, as before: the boys' booties are babies'.
-    shirt = _ids(r, gender="Men", articleType="Shirts")[0]
+    shirt, *shirts = _ids(r, gender="Men", articleType="Shirts")[:6]
     _relabel(r, [shirt], gender="Girls", productDisplayName="Gini and Jony Girls Shirt")
     assert not {x.id for x in r.similar(shirt, k=6)} & set(boys)
+    # ... and an older child's clothes whose sex's run out the other sex's older children's of its type next, not a
+    # baby's (stop 76: a girl's only check shirt listed girls' tops and T-shirts, the boys' 70 shirts none).
+    older, babies = shirts[:3], shirts[3:]
+    for n, i in enumerate(older):
+        _relabel(r, [i], gender="Boys", productDisplayName=f"Gini and Jony Boys Check Shirt {n}")
+    for n, i in enumerate(babies):
+        _relabel(r, [i], gender="Boys", productDisplayName=f"Madagascar 3 Infant Boys Shirt {n}")
+    for n, i in enumerate(_ids(r, gender="Women", articleType="Kurtas")):
+        _relabel(r, [i], gender="Girls", productDisplayName=f"Gini and Jony Girls Kurta {n}")
+    listed = [x.id for x in r.similar(shirt, k=6)]
+    assert set(listed[:3]) == set(older), (listed, older)
+    assert not r._type_lead(r._row[shirt], "Shirts")[[r._row[i] for i in babies]].any()
 
 
 def test_a_products_type_leads_its_similar_items_while_the_shop_has_any(tmp_path):
