@@ -122,3 +122,33 @@ def test_a_profile_holds_back_a_pick_that_looks_like_another_though_no_copy(monk
     assert [x.id for x in r.for_profile([liked], k=4, looks=False)] == [base[0], *base[2:5]]
     # Nothing lost: a page the others do not fill takes it.
     assert [x.id for x in r.for_profile([liked], k=6, looks=False)] == [base[0], *base[2:], base[1]]
+
+
+def test_a_profiles_fill_up_takes_the_pick_that_looks_like_fewest_chosen_first(monkeypatch):
+    # Stop 76: every sunglasses photo looks alike to the model, so one saved pair's first pass ran out and the fill-up
+    # took the next in its list whatever it looked like (40 of its 24 picks' 276 pairs above 0.90). Here the list's
+    # second looks like the first and the fifth (0.92 to each), its fourth like the first alone: once the first pass
+    # has the first, third and fifth, the fourth fills the page, not the second.
+    from fashionrec.profiles import LOOK_ALIKE, _Lists
+
+    r = shared_recommender("faiss")
+    tops = [int(i) for i in r.items["id"][(r.items["gender"] == "Women") & (r.items["articleType"] == "Tops")]]
+    liked, cands = tops[0], tops[1:7]
+    rng = np.random.default_rng(1)
+    emb = rng.standard_normal(r.embeddings.shape).astype(np.float32)     # 256-d: any two far apart
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    ids, sc = np.array(cands), np.linspace(0.9, 0.8, len(cands)).astype(np.float32)
+    monkeypatch.setattr(r, "embeddings", emb)
+    monkeypatch.setattr(r, "_profile_lists", lambda lk, lv, mean, per, k: _Lists(
+        lambda js, p: [(liked, ids, sc) for _ in js], 1, per))
+    b = [x.id for x in r.for_profile([liked], k=6, looks=False)][:5]     # five it may pick, in order
+    assert len(b) == 5, b
+    a = emb[r._row[b[0]]]
+    u1, u2 = np.linalg.qr(np.stack([a, emb[r._row[b[4]]], emb[r._row[b[3]]]]).T)[0].T[1:]    # orthonormal, ⊥ a
+    c = 0.7 * a + np.sqrt(1 - 0.7 ** 2) * u1                    # the fifth: 0.70 to the first, so picked with it
+    emb[r._row[b[4]]] = c
+    emb[r._row[b[1]]] = (a + c) / np.linalg.norm(a + c)         # 0.92 to the first and to the fifth
+    emb[r._row[b[3]]] = 0.92 * a + np.sqrt(1 - 0.92 ** 2) * u2  # 0.92 to the first alone
+    assert LOOK_ALIKE < 0.92
+    assert [x.id for x in r.for_profile([liked], k=4, looks=False)] == [b[0], b[2], b[4], b[3]]
+    assert [x.id for x in r.for_profile([liked], k=5, looks=False)] == [b[0], b[2], b[4], b[3], b[1]]

@@ -39,7 +39,11 @@ LIKE_USAGE_WEIGHT = 0.3
 # on one model among its 24 picks (cosines 0.91-0.93, a shopper's trial of stop 75); then 0.95, then anything but a
 # copy fill up a page the first pass left short.
 LOOK_ALIKE = 0.90
-LOOK_ALIKE_PASSES = (LOOK_ALIKE, 0.95, 1.0)     # (_round_robin reads the first of them more sparingly)
+# The passes: (the cosine to a chosen pick above which a pick is held back, how many chosen picks it may look like,
+# above LOOK_ALIKE). The fill-up takes first those that look like 1 chosen pick, then 2, 4, 8, then any: every
+# sunglasses photo looks alike to the model, and a saved pair's fill-up took the next in its list whatever it looked
+# like (40 of the 276 pairs of its 24 picks above 0.90; 11 so; over 30 saved pairs 717 -> 176, stop 76).
+LOOK_ALIKE_PASSES = ((LOOK_ALIKE, 0), (0.95, 1), (0.95, 2), (0.95, 4), (0.95, 8), (0.95, MAX_K), (1.0, MAX_K))
 
 
 def _every_third(alike: list, extra: list, k: int) -> list:
@@ -149,8 +153,8 @@ class Profiles:
         # Its products are a candidate against the chosen ones, one at a time: OpenBLAS's threads woken for
         # each took 2.5 s of a 1,000-pick profile where one thread took 0.7-0.9 (on 2 busy cores).
         with one_blas_thread:
-            for min_gap in LOOK_ALIKE_PASSES:     # the first pass skips look-alikes of chosen items; the rest fill up
-                self._round_robin(lists, liked, lv, k, chosen, min_gap, wearer)
+            for min_gap, most_alike in LOOK_ALIKE_PASSES:     # the first pass skips look-alikes; the rest fill up
+                self._round_robin(lists, liked, lv, k, chosen, min_gap, wearer, most_alike)
         return in_list_order(chosen)
 
     def _profile_lists(self, liked: list[int], lv: np.ndarray, mean: np.ndarray, per: int, k: int) -> _Lists:
@@ -281,7 +285,7 @@ class Profiles:
         return out
 
     def _round_robin(self, lists: _Lists, liked: list[int], lv: np.ndarray, k: int, chosen: list[Rec],
-                     max_sim: float, wearer: np.ndarray | None = None) -> None:
+                     max_sim: float, wearer: np.ndarray | None = None, most_alike: int = MAX_K) -> None:
         pos = [0] * len(lists)
         taken = {r.id for r in chosen}
         # The first pass also skips a second listing under the same name (one product in several photos),
@@ -302,7 +306,8 @@ class Profiles:
         # The look-alike pass (below 0.95) reads the first k lists alone, each further list a search: where most
         # picks look alike, it went on to the next lists in turn (30 saved products, 3 picks: 17-20 searches where
         # 0.95 made at most 6, on the test index's tiny model); the passes after it read them.
-        reads = len(lists) if max_sim >= 0.95 else min(len(lists), k)
+        # So do the passes that count look-alikes: the fill-up after them reads every list.
+        reads = len(lists) if max_sim >= 0.95 and most_alike >= k else min(len(lists), k)
         while len(chosen) < k and any(lists.left(li, pos[li]) for li in range(reads)):
             for li in range(reads):
                 # Each list read adds a pick at most: the next k - len(chosen) lists are all read in this turn.
@@ -327,11 +332,16 @@ class Profiles:
                     sims = lv @ v
                     if cid in taken or sims.max() > NEAR_DUPLICATE:
                         continue
-                    alike = float((chosen_vecs[:n] @ v).max()) if n else -1.0
+                    sims_chosen = chosen_vecs[:n] @ v
+                    alike = float(sims_chosen.max()) if n else -1.0
                     if alike > NEAR_DUPLICATE:
                         continue
                     name = _same_name(item.get("productDisplayName"))
-                    if alike > max_sim or name in names:
+                    # (Not a pick from between several liked items, near the picks of each by its nature: the
+                    # fixture's saved top and skirt lost theirs so, where its tiny model sees most products alike.)
+                    if alike > max_sim or name in names \
+                            or ((src_id is not None or len(liked) == 1)
+                                and np.count_nonzero(sims_chosen > LOOK_ALIKE) > most_alike):
                         held[li] = True
                         continue
                     nearest = liked[int(np.argmax(sims))]
