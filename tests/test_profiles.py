@@ -97,22 +97,31 @@ def test_a_unisex_products_one_piece_is_its_looks_first_piece(monkeypatch):
     assert sides == [None, None], "a look with two pieces for anyone took a side"
 
 
-def test_a_profile_holds_back_a_pick_that_looks_like_another_though_no_copy(monkeypatch):
-    # Stop 75: one saved striped shirt got 5 near-identical lavender shirts on one model among its 24 picks (cosines
-    # 0.91-0.93, under the 0.95 the first pass held back). Here one liked top's list is six other tops, the second
-    # planted at cosine 0.92 to the first: it comes last, once the others are picked, not second.
-    from fashionrec.profiles import LOOK_ALIKE, _Lists
+def _one_list_of_tops(monkeypatch, seed: int):
+    """(the shared recommender, a liked women's top, the embeddings): the top's only list is six other tops, in
+    order, and every product's embedding random (256-d: any two far apart), for a test to plant look-alikes in."""
+    from fashionrec.profiles import _Lists
 
     r = shared_recommender("faiss")
     tops = [int(i) for i in r.items["id"][(r.items["gender"] == "Women") & (r.items["articleType"] == "Tops")]]
     liked, cands = tops[0], tops[1:7]
-    rng = np.random.default_rng(0)
-    emb = rng.standard_normal(r.embeddings.shape).astype(np.float32)     # 256-d: any two far apart
+    rng = np.random.default_rng(seed)
+    emb = rng.standard_normal(r.embeddings.shape).astype(np.float32)
     emb /= np.linalg.norm(emb, axis=1, keepdims=True)
     ids, sc = np.array(cands), np.linspace(0.9, 0.8, len(cands)).astype(np.float32)
     monkeypatch.setattr(r, "embeddings", emb)
     monkeypatch.setattr(r, "_profile_lists", lambda lk, lv, mean, per, k: _Lists(
         lambda js, p: [(liked, ids, sc) for _ in js], 1, per))
+    return r, liked, emb
+
+
+def test_a_profile_holds_back_a_pick_that_looks_like_another_though_no_copy(monkeypatch):
+    # Stop 75: one saved striped shirt got 5 near-identical lavender shirts on one model among its 24 picks (cosines
+    # 0.91-0.93, under the 0.95 the first pass held back). Here one liked top's list is six other tops, the second
+    # planted at cosine 0.92 to the first: it comes last, once the others are picked, not second.
+    from fashionrec.profiles import LOOK_ALIKE
+
+    r, liked, emb = _one_list_of_tops(monkeypatch, seed=0)
     base = [x.id for x in r.for_profile([liked], k=6, looks=False)]     # those of the six it may pick, in order
     assert len(base) >= 5, base
     a, b = emb[r._row[base[0]]], emb[r._row[base[1]]]
@@ -129,18 +138,9 @@ def test_a_profiles_fill_up_takes_the_pick_that_looks_like_fewest_chosen_first(m
     # took the next in its list whatever it looked like (40 of its 24 picks' 276 pairs above 0.90). Here the list's
     # second looks like the first and the fifth (0.92 to each), its fourth like the first alone: once the first pass
     # has the first, third and fifth, the fourth fills the page, not the second.
-    from fashionrec.profiles import LOOK_ALIKE, _Lists
+    from fashionrec.profiles import LOOK_ALIKE
 
-    r = shared_recommender("faiss")
-    tops = [int(i) for i in r.items["id"][(r.items["gender"] == "Women") & (r.items["articleType"] == "Tops")]]
-    liked, cands = tops[0], tops[1:7]
-    rng = np.random.default_rng(1)
-    emb = rng.standard_normal(r.embeddings.shape).astype(np.float32)     # 256-d: any two far apart
-    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
-    ids, sc = np.array(cands), np.linspace(0.9, 0.8, len(cands)).astype(np.float32)
-    monkeypatch.setattr(r, "embeddings", emb)
-    monkeypatch.setattr(r, "_profile_lists", lambda lk, lv, mean, per, k: _Lists(
-        lambda js, p: [(liked, ids, sc) for _ in js], 1, per))
+    r, liked, emb = _one_list_of_tops(monkeypatch, seed=1)
     b = [x.id for x in r.for_profile([liked], k=6, looks=False)][:5]     # five it may pick, in order
     assert len(b) == 5, b
     a = emb[r._row[b[0]]]
