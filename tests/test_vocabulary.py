@@ -168,6 +168,37 @@ def test_the_api_and_the_page_read_an_age_alike():
     assert read_ages("watch under 500") == ("watch under 500", [], False)
 
 
+def test_an_age_in_words_before_a_child_is_left_out_as_an_age_is():
+    from fashionrec.text_search import ages_said, read_ages
+
+    # Stop 76's shopper: "dress for teenage girl" and "kurta for little boy" were searched with "teenage" and "little",
+    # which no dress or kurta is named with, and listed the closest by meaning ("The catalogue has no little kurtas
+    # for boys"), where "dress for girl" lists 102 dresses and "kurta for boy" 8 kurtas.
+    assert read_ages("dress for teenage girl") == ("dress for girl", ["teenage"], False)
+    assert read_ages("diwali kurta for little boy")[:2] == ("diwali kurta for boy", ["little"])
+    assert read_ages("Jeans for Teen-Boys")[:2] == ("Jeans for Boys", ["Teen"])
+    assert read_ages("young kids tshirt")[0] == "kids tshirt"
+    assert ages_said(["teenage"], False) == "The catalogue has no ages, so 'teenage' was left out of the search"
+    # Not before other words: a little black dress is a woman's, "Teen Kidswear" a name's words.
+    for kept in ("little black dress", "teen kidswear", "young fashion tops", "little girls"[:6]):
+        assert read_ages(kept) == (kept, [], False)
+
+
+def test_the_wider_family_reads_as_whom_a_gift_is_for():
+    from fashionrec.text_search import people_named, people_said
+    from fashionrec.vocabulary import CHILDREN_NAME, genders_named
+
+    # Stop 76's shopper: "gift for grandfather", "gift for my uncle" and "shoes for my niece" found no product by their
+    # words; the niece's shoes listed were women's.
+    assert people_said(people_named("gift for my grandfather")) == "'grandfather' reads as Men"
+    assert people_said(people_named("gift for grandma")) == "'grandma' reads as Women"
+    assert people_said(people_named("shoes for my niece")) == "'niece' reads as Girls"
+    assert genders_named("nephew") == ("Boys",) and genders_named("uncle") == ("Men",)
+    assert genders_named("aunties") == ("Women",)       # as a query's word is read, plural too
+    # "Grandad" is a kid's T-shirt's name word, not a wearer: its name stays no child's by that word alone.
+    assert genders_named("grandad") == () and not CHILDREN_NAME.search("Tantra Grandad Brick Orange")
+
+
 def test_every_person_word_names_a_wearer():
     # The catalogue page says what a person word reads as, from GENDER_WORDS (a review: two hand-kept lists).
     from fashionrec.vocabulary import GENDER_WORDS, PERSON_WORDS
