@@ -44,3 +44,24 @@ def test_a_place_named_in_product_names_is_a_name_word_too(tmp_path):
     assert share[rec._row[beach]] > share[rec._row[other]], (share[rec._row[beach]], share[rec._row[other]])
     found = [x.id for x in rec.search_text("qzx beach tshirt", k=2)]
     assert found == [beach, other], found
+
+
+def test_a_cold_place_reads_as_winter_without_the_heats_light_colours_first():
+    # Stop 76's shopper: "jacket for snow" said "The catalogue has no snow jackets" and "warm clothes for snow" listed
+    # formal shirts first on the full catalogue, "snow" read as nothing. It is the winter now, as "beach" is the
+    # summer; its light colours do not come first as the heat's do.
+    rec = shared_recommender()
+    items = rec.items
+    winter = items[items["season"].eq("Winter")]
+    # A type with winter products and others, so that the season narrows it.
+    kinds = [t for t in winter["articleType"].value_counts().index
+             if items["articleType"].eq(t).sum() > (winter["articleType"] == t).sum()]
+    assert kinds, "the fixture has no type of winter and other seasons"
+    kind = kinds[0]
+    label = kind.lower()
+    for query in (f"{label} for snow", f"{label} for a ski trip", f"snowy day {label}"):
+        assert rec.parse_query(query).get("season") == ["Winter"], query
+    found = rec.search_text(f"{label} for snow", k=int((winter["articleType"] == kind).sum()))
+    assert {x.item["season"] for x in found} == {"Winter"} and {x.item["articleType"] for x in found} == {kind}
+    assert not rec._light_for_the_place("clothes for snow").any()
+    assert rec._light_for_the_place("clothes for the beach").any()

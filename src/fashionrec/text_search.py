@@ -51,6 +51,7 @@ from fashionrec.vocabulary import (
     GROOMING_KIT_WORDS,
     GROWN_UP_QUALIFIERS,
     GROWN_UP_READING,
+    HOT_PLACES,
     KIND_TYPES,
     KINDS,
     KIT_WORDS,
@@ -744,7 +745,7 @@ class TextSearch:
         """(n,) bool: per row, whether it is of a light colour where ``query`` names a place dressed for in the heat
         (:data:`~fashionrec.vocabulary.PLACE_SEASONS`: "beach wedding" the light ethnic products first); all False
         where it names none."""
-        if "baseColour" not in self.items or not set(_query_words(query)) & set(PLACE_SEASONS):
+        if "baseColour" not in self.items or not set(_query_words(query)) & HOT_PLACES:
             return np.zeros(len(self.items), bool)
         return self.items["baseColour"].isin(colours.light_colours()).to_numpy()
 

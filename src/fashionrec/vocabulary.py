@@ -471,7 +471,13 @@ SEASON_SYNONYMS = {"autumn": "Fall"}
 # Places dressed for in the heat, read as the season (and, by text_search.LIGHT_WEIGHT, light colours first): the
 # catalogue files no beach wear, and "something for a beach wedding" listed FNF's "Wedding Collection" saris, Fall
 # ones first, "beach" read as nothing (stop 71's shopper). Beside an occasion ("wedding": Ethnic) the occasion stays.
-PLACE_SEASONS = {"beach": "Summer", "seaside": "Summer", "poolside": "Summer"}
+PLACE_SEASONS = {"beach": "Summer", "seaside": "Summer", "poolside": "Summer",
+                 # And the cold's (stop 76's shopper): "jacket for snow" said "The catalogue has no snow jackets" and
+                 # "warm clothes for snow" listed formal shirts first, "snow" read as nothing. Not "mountains" or
+                 # "hills", dressed for in summer too.
+                 **dict.fromkeys(("snow", "snowy", "ski", "skiing"), "Winter")}
+# The places of PLACE_SEASONS dressed for in the heat, whose light colours come first (text_search.LIGHT_WEIGHT).
+HOT_PLACES = frozenset(w for w, season in PLACE_SEASONS.items() if season == "Summer")
 # A usage the catalogue files few products under -> the one whose products come next in a text search, after
 # the usage's own and before the rest: the catalogue has 29 Party products, 2 of them men's, so "date night
 # outfit for men" listed those 2 and then night suits (MiniLM's nearest to "night"); its men's Smart Casual
