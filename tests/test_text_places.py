@@ -65,3 +65,13 @@ def test_a_cold_place_reads_as_winter_without_the_heats_light_colours_first():
     assert {x.item["season"] for x in found} == {"Winter"} and {x.item["articleType"] for x in found} == {kind}
     assert not rec._light_for_the_place("clothes for snow").any()
     assert rec._light_for_the_place("clothes for the beach").any()
+
+
+def test_a_trip_is_what_the_clothes_are_for_not_a_word_they_are_named_with():
+    # Stop 76's shopper: "winter trip jacket" and "clothes for a ski trip" found no product by their words on the full
+    # catalogue and listed the closest by meaning, where "winter jacket" lists every jacket, the winter's first.
+    rec = shared_recommender()
+    kind = rec.items["articleType"].value_counts().index[0].lower()
+    for trip, same in ((f"winter trip {kind}", f"winter {kind}"), (f"{kind} for a trip", kind),
+                       (f"{kind} for trips", kind)):
+        assert rec.browse(q=trip, limit=0)[0] == rec.browse(q=same, limit=0)[0] > 0, trip

@@ -459,7 +459,10 @@ GIFT_TYPES = ("Watches", "Handbags", "Clutches", "Wallets", "Sunglasses", "Perfu
 # Words beside a gift word that say nothing more of what it is, as typed ("ideas" is search_words' "idea";
 # text_search reads them in search_words' forms too: "christmas" is "christma").
 GIFT_FILLERS = frozenset({"birthday", "anniversary", "christmas", "xmas", "valentine", "idea", "something",
-                          "special", "perfect", "nice", "good", "best", "surprise", "occasion", "someone"})
+                          "special", "perfect", "nice", "good", "best", "surprise", "occasion", "someone",
+                          # "present for father's day" listed 96 closest matches by meaning, "day" no name's word
+                          # beside a gift (stop 76's shopper); so too a retirement's and a farewell's.
+                          "day", "retirement", "farewell"})
 # Words a product name puts before a word to deny it: "Fastrack Men Non Leather Brown Belts" was the first
 # "brown leather belt". Not "imitation" ("imitation jewellery" is jewellery) nor "synthetic" (a colour follows).
 DENYING_WORDS = ("non", "faux")

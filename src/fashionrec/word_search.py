@@ -60,7 +60,13 @@ STOP_WORDS = frozenset(["a", "an", "and", "the", "for", "with", "of", "in", "on"
                         # As "clothes" (stop 75): no product name says "outfit", so "office outfit for men" found
                         # no product by its words and listed gift sets and cufflinks by meaning, where "office
                         # wear for men" read "office" as Formal and listed formal shirts and trousers.
-                        "outfit", "outfits"])
+                        "outfit", "outfits",
+                        # A trip is what the clothes are for, not a product's word (1 name says it): "winter trip
+                        # jacket" and "clothes for a ski trip" found no product by their words and listed the closest
+                        # by meaning, where "winter jacket" lists 252 (stop 76's shopper). Not "holiday" or
+                        # "vacation": alone beside a wearer they are all the wearer's clothes, where their meaning
+                        # finds T-shirts, tunics and a playsuit.
+                        "trip", "trips"])
 PREFIX_MIN = 6              # catalogue search words this long also match as the start of a longer word
 # Not a sport's kit, one word ("runningkit"): by it, "running" or "football" alone found every Sports product.
 _NO_PREFIX = frozenset(norm(k) for k in SPORT_KITS)
