@@ -2081,7 +2081,8 @@ def test_a_type_for_a_word_read_as_nothing_is_read_as_the_words_in_a_row(rec):
     # "bag for college" led with three "Be For Bag" handbags, the model reading its "for" and "bag" as the brand's,
     # where "college bag" leads with backpacks (stop 74): read by meaning as the words in a row.
     assert rec.parse_query("college") == {} and rec.parse_query("bag")["articleType"]
-    for typed, in_a_row in (("bag for college", "college bag"), ("Shoes for a trip", "trip shoes")):
+    # ("trip", this test's second word until stop 76, is a stop word since: h76shopper.)
+    for typed, in_a_row in (("bag for college", "college bag"), ("Shoes for a hike", "hike shoes")):
         assert [x.id for x in rec.search_text(typed, k=10)] == [x.id for x in rec.search_text(in_a_row, k=10)], typed
     # Not a word read as a wearer, an occasion or a person, nor a longer description.
     for query in ("shirt for men", "sandals for a wedding", "shoes for mom", "bag for my college", "college"):
