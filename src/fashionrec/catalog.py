@@ -17,6 +17,7 @@ import codecs
 import collections
 import contextlib
 import csv
+import datetime
 import decimal
 import difflib
 import functools
@@ -59,6 +60,7 @@ from fashionrec.column_map import (
 from fashionrec.column_map import spelling as _spelling
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.progress import hidden
+from fashionrec.sale_dates import SaleDates
 from fashionrec.shop_attributes import (
     BOTH_SIDES_READ,
     AttributeReader,
@@ -417,6 +419,12 @@ class DataReport:
     # {id: its regular price as written} where it is no amount and the row has a sale price, read at that one
     # (stop 71: "TBD" and "-5.00" went unsaid under a sale price).
     regular_price_invalid: dict[int, str] = field(default_factory=dict)
+    # {id: why its sale price is not on} ("ended 2025-11-30", "starts 2027-01-01"): a WooCommerce row whose sale dates
+    # put today outside its sale, read at its regular price (stop 76, sale_dates: the sale price was read whatever
+    # they said); the day they were read by; {id: the message} of sale dates that are no date, the sale read as on.
+    sale_not_on: dict[int, str] = field(default_factory=dict)
+    sale_dates_read_on: str = ""
+    sale_dates_invalid: dict[int, str] = field(default_factory=dict)
     # Column -> [{value, rows, ids, like, like_rows}]: a rare label a letter or two from a common one
     # ("Tshrts", 1 row, beside "Tshirts", 7,067): kept as written, a class of its own until corrected.
     possible_typos: dict[str, list[dict]] = field(default_factory=dict)
@@ -720,6 +728,23 @@ class DataReport:
                 + f"; {left} from the tagger's reading of the photo at `index build`; the API's items say which "
                 "(baseColour_from); a colour column (or columns.json mapping one) gives the shop's own labels")
 
+    def sale_dates_said(self) -> str:
+        """The rows whose sale is not on, by their sale dates, and the dates that are none (stop 76)."""
+        said = []
+        if self.sale_not_on:
+            k = len(self.sale_not_on)
+            which = first_few([f"id {i} {why}" for i, why in self.sale_not_on.items()], 10)
+            said.append(f"{k} row{'s' if k != 1 else ''} whose {self.price_column!r} is not on "
+                        f"{self.sale_dates_read_on} by its sale dates ({which}): read at "
+                        f"{self.price_fallback_column!r}; the dates are read when the index is built, so rebuild it "
+                        "(`fashionrec index build`) when a sale starts or ends")
+        if self.sale_dates_invalid:
+            k = len(self.sale_dates_invalid)
+            which = first_few([f"id {i}: {why}" for i, why in self.sale_dates_invalid.items()], 10)
+            said.append(f"{k} row{'s' if k != 1 else ''} whose sale date is none ({which}): read at its sale price "
+                        "as if on; correct the date")
+        return "; ".join(said)
+
     def summary_lines(self) -> list[str]:
         """A short human-readable report, one fact per line."""
         lines = [
@@ -923,6 +948,8 @@ class DataReport:
             lines.append(f"invalid regular price {k} row{'s' if k != 1 else ''} on sale whose "
                          f"{self.price_fallback_column!r} is no amount ({said}): read at {self.price_column!r}; "
                          "correct the regular price, the price a sale ends at (an amount of 0 or more, such as 499)")
+        if self.sale_not_on or self.sale_dates_invalid:
+            lines.append(f"sale dates       {self.sale_dates_said()}")
         if self.ambiguous_prices:
             lines.append(f"ambiguous price  {self.ambiguous_said()}")
         if self.stock_column:
@@ -1828,6 +1855,11 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     price_at = _sale_before_price(raw, header, price_at, report)
     regular_at = _sale_or_regular(header, price_at)
     report.price_fallback_column = raw[regular_at] if regular_at is not None else ""
+    # A WooCommerce sale's dates (stop 76): a sale that ended, or one not yet started, was the price read.
+    sale_dates = SaleDates.of(raw) if regular_at is not None else None
+    today = datetime.date.today()
+    if sale_dates is not None:
+        report.sale_dates_read_on = today.isoformat()
     # A WooCommerce export's Parent (stop 70): a variation line (a size) has an id of its own and names its variable
     # product's line ("id:3122", or its SKU); it was a product of its own without a photo ("missing image"), and its
     # product had neither price nor stock level. Read to fold them as a Handle's lines are.
@@ -1841,7 +1873,8 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     sold_at = sold_as_columns(header, stock_at)
     report.stock_beside = [raw[i] for i in sold_at if i is not None]
     read_at = {price_at, regular_at, stock_at, handle_at, parent_at, kind_at, photo_at, *sold_at} | (
-        attributes.positions if attributes is not None else set())
+        attributes.positions if attributes is not None else set()) | (
+        sale_dates.positions if sale_dates is not None else set())
     # Whether the shop shows a product (stop 73): "Product Visible?", "Published", "Status" (visibility.py).
     shown_at = visibility_columns(raw, read_at | {i for i, h in enumerate(header) if h in COLUMNS})
     report.visibility_columns = [raw[i] for i in shown_at]
@@ -2052,6 +2085,9 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             row = row + [""] * (n - len(row))
         if regular_at is not None and (not row[price_at].strip() or read_price(row[price_at]) == 0):
             row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # not on sale: its regular price
+        elif (sale_dates is not None and row[regular_at].strip()
+              and _sale_not_on(report, sale_dates, row, id_at, today)):
+            row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # its sale not on today: regular price
         elif regular_at is not None and row[regular_at].strip() and read_price(row[regular_at]) is None:
             # On sale, its regular price no amount ("TBD"): read at the sale price, and the regular one said, which
             # went unsaid (stop 71) though the sale ends at it. (A row whose id is no number is rejected below.)
@@ -2864,6 +2900,21 @@ def _sale_before_price(raw: list[str], header: list[str], price_at: int | None, 
         return price_at
     report.price_column = raw[sale_at]
     return sale_at
+
+
+def _sale_not_on(report: DataReport, dates: SaleDates, row: list[str], id_at: int, today: datetime.date) -> bool:
+    """Whether ``row``'s sale is not on ``today`` by its sale dates, said in ``report`` by id (a date that is none
+    said too, the sale then read as on: the shop's word is the sale price)."""
+    try:
+        off = dates.off(row, today)
+    except ValueError as e:
+        with contextlib.suppress(ValueError):
+            report.sale_dates_invalid[read_id(row[id_at].strip())] = str(e)
+        return False
+    if off:
+        with contextlib.suppress(ValueError):
+            report.sale_not_on[read_id(row[id_at].strip())] = off
+    return bool(off)
 
 
 def _sale_or_regular(header: list[str], price_at: int | None) -> int | None:

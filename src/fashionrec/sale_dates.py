@@ -1,0 +1,71 @@
+"""Whether a row's sale price is on today, by a WooCommerce export's "Date sale price starts" and "Date sale price
+ends" (stop 76).
+
+A WooCommerce shop schedules a sale: its export writes the "Sale price" beside the dates it runs between, and the shop
+sells at the "Regular price" outside them. The loader read the sale price whatever the dates said, so a sale that had
+ended, or one set to start next month, was the price shown, filtered on ("jeans under 1000") and sorted by (a new
+user's trial: 2 of 282 products at 199 instead of 1,999 and 2,499). The dates are read on the day of the build; a
+build does not change prices as the days go by, so the shop rebuilds when a sale starts or ends (data check says so).
+
+Example::
+
+    >>> dates = SaleDates.of(["ID", "Sale price", "Date sale price starts", "Date sale price ends"])
+    >>> dates.off(["1", "199", "2025-11-01", "2025-11-30"], date(2026, 12, 7))
+    'ended 2025-11-30'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from fashionrec.column_map import spelling
+
+# The header names, as compared (column_map.spelling), of the first and last day of a sale.
+STARTS = "datesalepricestarts"
+ENDS = "datesalepriceends"
+
+
+@dataclass(frozen=True)
+class SaleDates:
+    """The positions of a header's sale-date columns (either may be absent)."""
+
+    starts_at: int | None
+    ends_at: int | None
+
+    @classmethod
+    def of(cls, header: list[str]) -> SaleDates | None:
+        """The sale-date columns ``header`` has, None where it has neither."""
+        names = [spelling(h) for h in header]
+        starts_at = names.index(STARTS) if STARTS in names else None
+        ends_at = names.index(ENDS) if ENDS in names else None
+        return None if starts_at is None and ends_at is None else cls(starts_at, ends_at)
+
+    @property
+    def positions(self) -> set[int]:
+        """The columns read, so that they are not listed as ignored."""
+        return {i for i in (self.starts_at, self.ends_at) if i is not None}
+
+    def off(self, row: list[str], today: date) -> str:
+        """Why ``row``'s sale is not on ``today`` ("ended 2025-11-30", "starts 2027-01-01"), "" where it is on or the
+        row gives no dates. The last day is a day of the sale, as WooCommerce ends a sale at its 23:59:59. A
+        :class:`ValueError` names a date that is none (the caller says it and reads the sale as on)."""
+        starts = read_day(row[self.starts_at]) if self.starts_at is not None else None
+        ends = read_day(row[self.ends_at]) if self.ends_at is not None else None
+        if ends is not None and ends < today:
+            return f"ended {ends.isoformat()}"
+        if starts is not None and starts > today:
+            return f"starts {starts.isoformat()}"
+        return ""
+
+
+def read_day(written: str) -> date | None:
+    """The day a sale date names: "2025-11-30", "2025-11-30 23:59:59", "2025-11-30T23:59:59" or "2025/11/30";
+    None where the cell is empty; a :class:`ValueError` saying the date as written otherwise."""
+    text = written.strip()
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("/", "-")).date()
+    except ValueError:
+        raise ValueError(f"{text!r} is no date (write it as 2025-11-30)") from None

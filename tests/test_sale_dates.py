@@ -1,0 +1,66 @@
+"""A WooCommerce export's sale dates (stop 76): a sale that ended, or one not yet started, is not the price read."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from fashionrec.catalog import load_catalog
+from fashionrec.sale_dates import SaleDates, read_day
+
+HEADER = ["ID", "Name", "Sale price", "Regular price", "Date sale price starts", "Date sale price ends"]
+
+
+@pytest.mark.parametrize(("starts", "ends", "said"), [
+    ("", "", ""),                                                  # no dates: a sale with no end
+    ("2026-12-01", "2026-12-31", ""),                              # today inside it
+    ("2026-12-07", "2026-12-07", ""),                              # a one-day sale, its first and last day today
+    ("2025-11-01 00:00:00", "2025-11-30 23:59:59", "ended 2025-11-30"),   # as WooCommerce writes its times
+    ("", "2026-12-06", "ended 2026-12-06"),
+    ("2027-01-01T00:00:00", "", "starts 2027-01-01"),
+    ("2027/01/01", "2027/01/31", "starts 2027-01-01"),
+])
+def test_a_sale_is_on_between_its_dates_the_last_day_included(starts, ends, said):
+    dates = SaleDates.of(HEADER)
+    assert dates.off(["1", "Shirt", "199", "999", starts, ends], date(2026, 12, 7)) == said
+
+
+def test_a_header_without_sale_dates_has_none_and_a_date_that_is_none_is_said_as_written():
+    assert SaleDates.of(["ID", "Name", "Sale price", "Regular price"]) is None
+    assert SaleDates.of(["ID", "date_sale_price_ends"]) == SaleDates(None, 1)
+    with pytest.raises(ValueError, match="'next week' is no date"):
+        read_day("next week")
+
+
+def test_a_woocommerce_row_whose_sale_is_not_on_today_is_read_at_its_regular_price(tmp_path: Path) -> None:
+    # A new user's WooCommerce shop (stop 76): a sale that ended in November and one set for next month were read at
+    # their sale price, 199, shown, filtered on and sorted by instead of 1,999 and 2,499.
+    today = date.today()
+    past, soon, later = (today - timedelta(days=40)), (today - timedelta(days=5)), (today + timedelta(days=30))
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text(
+        ",".join(["ID", "Type", "Name", "Categories", *HEADER[2:], "Parent"]) + "\n"
+        f"1,simple,Blue Shirt,Shirts,199,1999,{past},{soon},\n"          # ended five days ago
+        f"2,simple,Red Shirt,Shirts,199,2499,{later},,\n"                # starts next month
+        f"3,simple,Green Shirt,Shirts,199,999,{past},{later},\n"         # on today
+        "4,simple,Grey Shirt,Shirts,199,999,,,\n"                        # on, no dates
+        "5,simple,Black Shirt,Shirts,199,999,soon,,\n"                   # a date that is none: said, read as on
+        f"6,variable,White Tee,Tshirts,,,,,\n"
+        f"7,variation,White Tee - S,,299,599,{past},{soon},id:6\n",      # a size whose sale ended: its product's price
+        encoding="utf-8")
+    (tmp_path / "columns.json").write_text('{"Categories": "articleType", "Name": "productDisplayName"}')
+    catalog = load_catalog(tmp_path, check_images=False, progress=False, warn=False)
+    prices = dict(zip(catalog.table["id"], catalog.table["price"], strict=True))
+    assert prices == {1: 1999, 2: 2499, 3: 199, 4: 199, 5: 199, 6: 599}
+    report = catalog.report
+    assert report.sale_not_on == {1: f"ended {soon}", 2: f"starts {later}", 7: f"ended {soon}"}
+    assert list(report.sale_dates_invalid) == [5]
+    assert not {"Date sale price starts", "Date sale price ends"} & set(report.ignored_columns)
+    line = next(x for x in report.summary_lines() if x.startswith("sale dates"))
+    assert f"3 rows whose 'Sale price' is not on {today} by its sale dates (id 1 ended {soon}" in line
+    assert "read at 'Regular price'" in line and "rebuild it" in line and "id 5: 'soon' is no date" in line
+    said = json.loads(json.dumps(report.to_dict(), default=str))     # data check --json's fields
+    assert said["sale_not_on"]["2"] == f"starts {later}" and said["sale_dates_read_on"] == str(today)
