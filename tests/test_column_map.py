@@ -77,6 +77,22 @@ def test_a_mapping_the_loader_refuses_leaves_the_table_and_photo_folder_unwritte
     assert not (path / COLUMN_MAP_FILE).exists()
 
 
+def test_the_mapping_offered_for_a_table_given_alone_names_the_table_and_photo_folder(tmp_path: Path) -> None:
+    # A new user's WooCommerce export (stop 76): `data columns DIR --table export.csv` was refused for the columns it
+    # lacks and offered `data columns DIR Name=productDisplayName ...` without --table, which failed on "styles.csv
+    # not found" and offered --table again.
+    path = _products_and_photos(tmp_path)
+    (path / "products.csv").write_text("ID,Name,Categories\n12933,Green Polo,Tshirts\n", encoding="utf-8")
+    result = runner.invoke(app, ["data", "columns", str(path), "--table", "products.csv", "--images", "photos"])
+    assert result.exit_code == 2 and not (path / COLUMN_MAP_FILE).exists(), result.output
+    offered = f"`fashionrec data columns {path} --table products.csv --images photos "
+    assert offered + "Name=productDisplayName" in _said(result), result.output
+    command = _said(result).split(offered, 1)[1].split("`", 1)[0]
+    result = runner.invoke(app, ["data", "columns", str(path), "--table", "products.csv", "--images", "photos",
+                                 *command.split()])
+    assert result.exit_code == 0, result.output       # the command offered, run as it is, maps them
+
+
 def test_two_writers_at_once_each_write_a_whole_file(tmp_path: Path, monkeypatch) -> None:
     # save_column_map wrote through one fixed temporary name: a second writer between the first's write and its
     # move took the first's file, and the first failed (FileNotFoundError) or moved in the second's mapping.

@@ -161,5 +161,10 @@ def map_command(folder: Path | str, pairs: list[tuple[str, str]]) -> str:
     """The command that maps ``pairs`` [(header name, column)] for ``folder``: what a "rename it" message
     offers instead of editing every export's header."""
     said = " ".join(shlex.quote(f"{name}={column}") for name, column in pairs)
-    return (f"`fashionrec data columns {shlex.quote(str(folder))} {said}` (writes {COLUMN_MAP_FILE} beside "
+    # The table and photo folder named too, where not styles.csv and images/ (stop 76): `data columns DIR --table
+    # export.csv` without pairs is refused for the columns it lacks, columns.json is left as it was, and the command
+    # offered without --table failed on "styles.csv not found", which offered --table again.
+    places = "".join(f" --{key[1:]} {shlex.quote(value)}" for key, value in read_places(Path(folder)).items()
+                     if value != PLACES[key])
+    return (f"`fashionrec data columns {shlex.quote(str(folder))}{places} {said}` (writes {COLUMN_MAP_FILE} beside "
             f"{table_path(folder).name})")
