@@ -93,6 +93,33 @@ def test_the_mapping_offered_for_a_table_given_alone_names_the_table_and_photo_f
     assert result.exit_code == 0, result.output       # the command offered, run as it is, maps them
 
 
+def test_an_unmapped_column_naming_the_photos_without_a_row_is_offered_as_their_photo(tmp_path: Path) -> None:
+    # A new user's WooCommerce export (stop 76): its Images column names each product's photo by URL, and data check
+    # said 286 "missing image" and 284 "without a row" with no word of Images, listed among the ignored columns.
+    (tmp_path / "images").mkdir()
+    fixture = Path(__file__).parent / "fixtures" / "catalog" / "images"
+    shutil.copy(fixture / "12933.jpg", tmp_path / "images" / "Green-Polo.jpg")
+    shutil.copy(fixture / "10315.jpg", tmp_path / "images" / "blue-jeans-1.jpg")
+    url = "https://shop.example.com/wp-content/uploads/2025/04/"
+    (tmp_path / "styles.csv").write_text(
+        "ID,Name,Categories,Images,Description\n"
+        f'1,Green Polo,Tshirts,"{url}green-polo.jpg, {url}polo-back.jpg",A polo\n'   # named in another case
+        f"2,Blue Jeans,Jeans,{url}blue-jeans-1.jpg?v=2,See size.png for sizes\n", encoding="utf-8")
+    (tmp_path / COLUMN_MAP_FILE).write_text('{"Name": "productDisplayName", "Categories": "articleType"}')
+    report = load_catalog(tmp_path, progress=False, warn=False).report
+    assert report.with_image == 0 and report.photo_column_unmapped == {"Images": 2}
+    line = next(x for x in report.summary_lines() if x.startswith("missing image"))
+    assert f"'Images' names 2 of the photos without a row: map it as their photo with `fashionrec data columns " \
+           f"{tmp_path} Images=photo`" in line
+    assert "photo_names_unmapped" not in report.to_dict()
+    result = runner.invoke(app, ["data", "check", str(tmp_path)])
+    assert result.exit_code == 2 and "Images=photo" in _said(result).rsplit("error:", 1)[1], result.output
+    result = runner.invoke(app, ["data", "columns", str(tmp_path), "Images=photo"])
+    assert result.exit_code == 0, result.output
+    report = load_catalog(tmp_path, progress=False, warn=False).report
+    assert report.with_image == 2 and report.photo_column_unmapped == {} and not report.images_without_row
+
+
 def test_two_writers_at_once_each_write_a_whole_file(tmp_path: Path, monkeypatch) -> None:
     # save_column_map wrote through one fixed temporary name: a second writer between the first's write and its
     # move took the first's file, and the first failed (FileNotFoundError) or moved in the second's mapping.

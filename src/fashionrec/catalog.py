@@ -343,6 +343,13 @@ class DataReport:
     photos_in_subfolders: list[str] = field(default_factory=list)
     # Photo file -> the id it is read for, where its name says the id otherwise ("0050869.jpg" for 50869).
     photos_named_otherwise: dict[str, int] = field(default_factory=dict)
+    # {header name: photos} of the unmapped column whose cells name (a URL's or a list's first file name) the most
+    # photos of the folder no row's id names: a WooCommerce "Images", a Shopify "Image Src" (stop 76: 286 "missing
+    # image" and 284 "without a row" said nothing of the shop's own Images column, to map as photo). Empty otherwise.
+    photo_column_unmapped: dict[str, int] = field(default_factory=dict)
+    # {header name: file names its cells name} of the columns that may be such (read by styles_table, for
+    # load_catalog's finding of the one above): not written out.
+    photo_names_unmapped: dict[str, set[str]] = field(default_factory=dict)
     # An id as styles.csv writes it -> the number it is read as, where they differ ("00019696" is 19696): every
     # output names the number, which a shop's own system, keyed by the text, would not find (an integrator's trial).
     ids_written_otherwise: dict[str, int] = field(default_factory=dict)
@@ -467,7 +474,17 @@ class DataReport:
     shared_photos: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        said = asdict(self)
+        said.pop("photo_names_unmapped")     # every cell's file name: what it gave is photo_column_unmapped
+        return said
+
+    def photo_column_said(self) -> str:
+        """The command that maps the column naming the photos without a row, "" where none does (stop 76)."""
+        if not self.photo_column_unmapped:
+            return ""
+        (name, k), = self.photo_column_unmapped.items()
+        return (f"{name!r} names {k} of the photos without a row: map it as their photo with "
+                f"{map_command(self.data_dir, [(name, PHOTO)])}")
 
     @property
     def table_name(self) -> str:
@@ -781,7 +798,8 @@ class DataReport:
             f"missing image    {self.missing_image}" + (f" (ids {self.named_few(self.missing_image_ids)})"
                                                           if self.missing_image_ids else "")
             + "".join(f"; {reason}: ids {self.named_few(ids, 10)}"
-                      for reason, ids in self._missing_by_reason().items()),
+                      for reason, ids in self._missing_by_reason().items())
+            + (f"; {self.photo_column_said()}" if self.missing_image and self.photo_column_unmapped else ""),
             f"unreadable image {len(self.unreadable_image)}",
         ]
         lines += [f"  id {self.named([p.id])[0]}: {p.reason}" for p in self.unreadable_image[:20]]
@@ -1889,6 +1907,8 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
         read_at.add(taxonomy_at)
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS
                               and i not in read_at]
+    # The file names an ignored column's cells give, where no photo column is mapped: one may name the photos.
+    names_at = [i for i, h in enumerate(header) if h not in COLUMNS and i not in read_at] if photo_at is None else []
     report.absent_columns = missing
     # Said, not refused: a refusal stopped shops whose "season_code" or "main_category" is no label (a review),
     # and a column named otherwise ("Color") left the labels empty without a word before.
@@ -2222,6 +2242,9 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             report.long_names.append(item_id)
         if photo_file(row, photo_at):
             report.photo_files[item_id] = photo_file(row, photo_at)
+        for i in names_at:
+            if IMAGE_NAME.search(row[i]):
+                report.photo_names_unmapped.setdefault(raw[i], set()).add(photo_file(row, i))
         if kind_at is not None:
             last_product = (item_id, values, price_text, len(records))
         # A variant with an id of its own (a colour) is hidden with its product (its own cells are empty).
@@ -2652,6 +2675,19 @@ def photo_id(stem: str) -> int | None:
     digits, zero-padded or with spaces around them ("0050869", "7128 "); None for any other name."""
     plain = stem.strip()
     return int(plain) if plain.isdecimal() and plain.isascii() and int(plain) < 2**63 else None
+
+
+# A cell that may name a photo file: an image's extension before its end, a comma, a query or a fragment.
+IMAGE_NAME = re.compile(r"\.(?:jpe?g|png|webp|gif|bmp|tiff?)(?:$|[,?#\s])", re.IGNORECASE)
+
+
+def _photo_column_unmapped(report: DataReport) -> dict[str, int]:
+    """{header name: photos} of the column whose cells name the most of ``report``'s photos without a row (by file
+    name, in any case), {} where none names one."""
+    without = {name.casefold() for name in report.images_without_row}
+    counts = {name: len({n.casefold() for n in names} & without) for name, names in report.photo_names_unmapped.items()}
+    best = max(counts, key=counts.get, default=None)
+    return {best: counts[best]} if best is not None and counts[best] else {}
 
 
 def photo_file(row: list[str], photo_at: int | None) -> str:
@@ -3168,6 +3204,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     named = {str(i) for i in df["id"]} | {r.id_field for r in report.rows_rejected}
     report.images_without_row = sorted(p.name for stem, p in files.items() if stem not in named and p not in used
                                        and p.name not in report.variant_photos_not_read)
+    report.photo_column_unmapped = _photo_column_unmapped(report)
     # Photos in folders inside images/ are not read: listed, so that "missing image" is not all a shop is told.
     extensions = set(IMAGE_EXTENSIONS)
     report.photos_in_subfolders = sorted(str(p.relative_to(images_dir)) for folder in folders

@@ -45,7 +45,8 @@ def nothing_usable_said(report, data_dir: str) -> str:
         parts.append(f"{report.missing_image:,} without a photo in {images}/ ("
                      + (f"the first: {reasons[0]}" if reasons else
                         f"each named by its id, as {example}.jpg")
-                     + ", or by a photo column mapped with `fashionrec data columns FOLDER 'COLUMN=photo'`)")
+                     + (f"; {report.photo_column_said()})" if report.photo_column_unmapped else
+                        ", or by a photo column mapped with `fashionrec data columns FOLDER 'COLUMN=photo'`)"))
     if report.unreadable_image:
         p = report.unreadable_image[0]
         parts.append(f"{len(report.unreadable_image):,} with an unreadable photo (id {p.id}: {p.reason})")
