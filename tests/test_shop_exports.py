@@ -409,6 +409,22 @@ def test_a_category_path_is_read_as_its_last_part_and_the_wearer_it_names(tmp_pa
         "\n".join(catalog.report.summary_lines()))
 
 
+def test_a_category_path_naming_no_group_gives_the_group_its_type_is_filed_under(tmp_path: Path) -> None:
+    # A new user's WooCommerce shop (stop 76): "Men > Clothing > Tshirts, Men" gave Apparel and no group, 230 of 283
+    # products had no subCategory, and the catalogue page's Group filter offered "Shoes (51)" alone.
+    path = _shop(tmp_path, ['1,simple,S-1,Navy Tee,"Men > Clothing > Tshirts, Men",499,,3,',
+                            '2,simple,S-2,Watch,"Accessories > watches",999,,3,',          # any case
+                            '3,simple,S-3,Tote,"Women > Clothing > Handbags",799,,3,',    # filed elsewhere: none
+                            '4,simple,S-4,Trunks,"Men > Swimwear",299,,3,',                 # two groups: none
+                            '5,simple,S-5,Polo,"Men > Tops > Polos",299,,3,'],              # the shop's own type
+                 header=WOO_HEADER)
+    save_column_map(path, WOO_MAP)
+    table = load_catalog(path, check_images=False, progress=False, warn=False).table.set_index("id")
+    assert table["subCategory"].fillna("").to_dict() == {1: "Topwear", 2: "Watches", 3: "", 4: "", 5: ""}
+    assert table["masterCategory"].fillna("").to_dict() == {1: "Apparel", 2: "Accessories", 3: "Apparel", 4: "",
+                                                           5: ""}
+
+
 def test_a_category_paths_middle_parts_give_its_master_and_sub_category(tmp_path: Path) -> None:
     # Stop 70's WooCommerce user: a path's parts between its wearer and its type ("Clothing > Apparel > Shirts") were
     # read as nothing, so every masterCategory and subCategory was empty. The catalogue's names (and "Clothing") are
@@ -423,14 +439,16 @@ def test_a_category_paths_middle_parts_give_its_master_and_sub_category(tmp_path
     table = catalog.table.set_index("id").astype(object)
     table = table.where(table.notna(), None)
     assert table[["gender", "masterCategory", "subCategory", "articleType"]].to_dict("index") == {
-        1: {"gender": None, "masterCategory": "Apparel", "subCategory": None, "articleType": "Shirts"},
+        # (a type the catalogue files under one group, its path naming none, is given it: stop 76)
+        1: {"gender": None, "masterCategory": "Apparel", "subCategory": "Topwear", "articleType": "Shirts"},
         2: {"gender": "Women", "masterCategory": "Footwear", "subCategory": "Shoes", "articleType": "Casual Shoes"},
         3: {"gender": "Women", "masterCategory": "Accessories", "subCategory": "Bags", "articleType": "Handbags"},
-        4: {"gender": None, "masterCategory": None, "subCategory": None, "articleType": "Tshirts"}}
+        4: {"gender": None, "masterCategory": "Apparel", "subCategory": "Topwear", "articleType": "Tshirts"}}
     assert catalog.report.category_path_read == {"gender": 2, "masterCategory": 3, "subCategory": 2}
     summary = " ".join("\n".join(catalog.report.summary_lines()).split())
-    assert ("gender read in 2 rows; masterCategory read in 3 rows; subCategory read in 2 rows; parts read as no "
-            "column: 'New In' (1)") in summary
+    assert ("gender read in 2 rows; masterCategory read in 3 rows; subCategory read in 2 rows; subCategory from the "
+            "type in 2 rows whose path names no group (the group the catalogue files the type under: 'Shirts' (1) as "
+            "Topwear, 'Tshirts' (1) as Topwear); parts read as no column: 'New In' (1)") in summary
     # A column of the row's own is kept.
     own = _shop(tmp_path / "own", ['1,simple,S-1,Navy Shirt,"Clothing > Apparel > Shirts",499,,3,,Accessories'],
                 header=WOO_HEADER + ",Master")

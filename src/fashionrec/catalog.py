@@ -45,7 +45,7 @@ import pandas as pd
 from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm.auto import tqdm
 
-from fashionrec.category_paths import read_middle, read_taxonomy
+from fashionrec.category_paths import SUB_MASTER, read_middle, read_taxonomy, type_group
 from fashionrec.column_map import (
     COLUMN_MAP_FILE,
     IMAGES_KEY,
@@ -446,6 +446,9 @@ class DataReport:
     # and its middle parts read as no column ("Tops", a shop's own grouping) -> rows.
     category_path_read: dict[str, int] = field(default_factory=dict)
     category_parts_unread: dict[str, int] = field(default_factory=dict)
+    # {type: rows} given the subCategory the catalogue files their type under, their path naming none ("Men >
+    # Clothing > Tshirts": Topwear; category_paths.type_group, stop 76).
+    category_sub_from_type: dict[str, int] = field(default_factory=dict)
     # Rows whose wearer a path's children's part gave ("Kids/Tshirts": Unisex, stop 74) -> (the part, the name,
     # whether the name says a child), said as a gender attribute "Kids" is (shop_attributes.both_children_said).
     category_path_children: dict[int, tuple[str, str, bool]] = field(default_factory=dict)
@@ -667,6 +670,12 @@ class DataReport:
         """What a category path's parts gave, by column, and its middle parts read as no column (stop 73)."""
         said = "".join(f"; {column} read in {n} row{'s' if n != 1 else ''}" for column in COLUMNS
                        if (n := self.category_path_read.get(column)))
+        if self.category_sub_from_type:
+            n = sum(self.category_sub_from_type.values())
+            types = sorted(self.category_sub_from_type.items(), key=lambda t: -t[1])
+            said += (f"; subCategory from the type in {n} row{'s' if n != 1 else ''} whose path names no group "
+                     f"(the group the catalogue files the type under: "
+                     + first_few([f"{t!r} ({k}) as {type_group(t, '')}" for t, k in types], 5) + ")")
         if self.category_parts_unread:
             parts = sorted(self.category_parts_unread.items(), key=lambda t: -t[1])
             said += ("; parts read as no column: " + first_few([f"{p!r} ({n})" for p, n in parts], 5)
@@ -2866,6 +2875,13 @@ def _category_path(values: list[str], report: DataReport, item_id: int) -> list[
             if at == _GENDER_AT and middle.children:    # "Kids/Tshirts": Unisex, kept with children's by its name
                 name = values[COLUMNS.index("productDisplayName") - 1]
                 report.category_path_children[item_id] = (middle.children, name, named_for_a_child(name))
+    # A path naming a type and no group ("Men > Clothing > Tshirts"): the group the catalogue files the type under,
+    # where it files it under one of the row's masterCategory (stop 76: 230 of 283 products had none, and the
+    # catalogue page's Group filter offered Shoes alone).
+    if not values[_SUB_AT] and (sub := type_group(parts[-1], values[_MASTER_AT])):
+        values[_SUB_AT] = sub
+        values[_MASTER_AT] = values[_MASTER_AT] or SUB_MASTER[sub]
+        report.category_sub_from_type[parts[-1]] = report.category_sub_from_type.get(parts[-1], 0) + 1
     for part in middle.unread:
         report.category_parts_unread[part] = report.category_parts_unread.get(part, 0) + 1
     report.category_path_ids.append(item_id)

@@ -50,6 +50,67 @@ SUB_MASTER = {
     "Water Bottle": "Accessories", "Wristbands": "Sporting Goods"}
 MASTERS = {m.casefold(): m for m in SUB_MASTER.values()}
 SUBS = {s.casefold(): s for s in SUB_MASTER}
+
+
+# The Kaggle catalogue's subCategory of each type it files under one group (90% of its products or more: 132 of its
+# 143 types; Tshirts: Topwear), in the catalogue's spelling: a shop's category path that names a type but no group
+# ("Men > Clothing > Tshirts") is given it (stop 76: 230 of a WooCommerce shop's 283 products had no subCategory, its
+# catalogue page's Group filter offering Shoes alone). Types filed under two (Swimwear, Messenger Bag) are left out.
+GROUP_TYPES = {
+    "Accessories": ("Accessory Gift Set", "Hair Accessory", "Key chain", "Travel Accessory"),
+    "Apparel Set": ("Clothing Set", "Kurta Sets"),
+    "Bags": ("Backpacks", "Clutches", "Duffel Bag", "Handbags", "Laptop Bag", "Mobile Pouch", "Rucksacks",
+        "Tablet Sleeve", "Trolley Bag", "Waist Pouch"),
+    "Bath and Body": ("Body Wash and Scrub", "Nail Essentials"),
+    "Beauty Accessories": ("Beauty Accessory",),
+    "Belts": ("Belts",),
+    "Bottomwear": ("Capris", "Churidar", "Jeans", "Jeggings", "Leggings", "Patiala", "Rain Trousers", "Salwar",
+        "Salwar and Dupatta", "Shorts", "Skirts", "Stockings", "Tights", "Track Pants", "Tracksuits", "Trousers"),
+    "Cufflinks": ("Cufflinks", "Ties and Cufflinks"),
+    "Dress": ("Dresses", "Jumpsuit"),
+    "Eyes": ("Mascara",),
+    "Eyewear": ("Sunglasses",),
+    "Flip Flops": ("Flip Flops",),
+    "Fragrance": ("Deodorant", "Fragrance Gift Set", "Perfume and Body Mist"),
+    "Gloves": ("Gloves",),
+    "Hair": ("Hair Colour",),
+    "Headwear": ("Caps", "Hat", "Headband"),
+    "Home Furnishing": ("Cushion Covers",),
+    "Innerwear": ("Boxers", "Bra", "Briefs", "Camisoles", "Innerwear Vests", "Shapewear", "Trunk"),
+    "Jewellery": ("Bangle", "Bracelet", "Earrings", "Jewellery Set", "Necklace and Chains", "Pendant", "Ring"),
+    "Lips": ("Lip Care", "Lip Gloss", "Lip Liner", "Lip Plumper", "Lipstick"),
+    "Loungewear and Nightwear": ("Baby Dolls", "Bath Robe", "Lounge Pants", "Lounge Shorts", "Lounge Tshirts",
+        "Night suits", "Nightdress", "Robe"),
+    "Makeup": ("Compact", "Concealer", "Foundation and Primer", "Highlighter and Blush", "Makeup Remover"),
+    "Mufflers": ("Mufflers",),
+    "Nails": ("Nail Polish",),
+    "Sandal": ("Sandals", "Sports Sandals"),
+    "Saree": ("Sarees",),
+    "Scarves": ("Scarves",),
+    "Shoe Accessories": ("Shoe Accessories", "Shoe Laces"),
+    "Shoes": ("Casual Shoes", "Flats", "Formal Shoes", "Heels", "Sports Shoes"),
+    "Skin": ("Face Serum and Gel", "Mask and Peel"),
+    "Skin Care": ("Eye Cream", "Face Wash and Cleanser", "Mens Grooming Kit", "Sunscreen", "Toner"),
+    "Socks": ("Booties", "Socks"),
+    "Sports Equipment": ("Basketballs", "Footballs"),
+    "Stoles": ("Stoles",),
+    "Ties": ("Ties",),
+    "Topwear": ("Blazers", "Dupatta", "Jackets", "Kurtas", "Kurtis", "Lehenga Choli", "Nehru Jackets",
+        "Rain Jacket", "Rompers", "Shirts", "Shrug", "Suits", "Suspenders", "Sweaters", "Sweatshirts", "Tops",
+        "Tshirts", "Tunics", "Waistcoat"),
+    "Umbrellas": ("Umbrellas",),
+    "Wallets": ("Wallets",),
+    "Watches": ("Watches",),
+}
+TYPE_SUB = {t.casefold(): sub for sub, types in GROUP_TYPES.items() for t in types}
+
+
+def type_group(article_type: str, master: str) -> str:
+    """The subCategory the catalogue files ``article_type`` under (:data:`GROUP_TYPES`, any case), "" where it files it
+    under none or several, or under a group of another masterCategory than ``master`` ("" for none given: "Clothing >
+    Handbags" is a shop's filing, not the catalogue's Bags, said by no group rather than guessed)."""
+    sub = TYPE_SUB.get(" ".join(article_type.split()).casefold(), "")
+    return sub if sub and (not master or SUB_MASTER[sub] == master) else ""
 # A shop's words for a masterCategory or a subCategory, where they mean one only (not "Shoes" for footwear: that is
 # the catalogue's subCategory Shoes; "Accessories" is both, read as the masterCategory).
 SHOP_WORDS = {"clothing": "Apparel", "clothes": "Apparel", "jewelry": "Jewellery", "sunglasses": "Eyewear",
