@@ -64,6 +64,13 @@ def test_index_stock_from_reads_a_semicolon_export_and_a_comma_in_a_name_as_a_bu
     assert result.exit_code == 2 and "2 lines that cannot be read" in text and "line 3" in text, result.output
     assert "'abc' is not an integer" in text and "nothing was changed" in text, result.output
     assert _levels(d)[12933] == 4
+    # With --skip-unknown they are left out, each said, and the others set (stop 76: a WooCommerce export's line
+    # the build had rejected too refused every newer export, --skip-unknown or not).
+    assert "or give --skip-unknown to set the levels of the others" in text
+    result = _from(d, bad, "--skip-unknown")
+    text = " ".join(result.output.split())
+    assert result.exit_code == 0 and f"left out 2 lines of {bad} that cannot be read (line 3" in text, result.output
+    assert "line 4 (id abc): id 'abc' is not an integer)" in text and _levels(d)[12933] == 9, result.output
 
 
 @pytest.mark.parametrize(("cell", "tracker", "policy", "status", "sold_as"), [

@@ -648,7 +648,7 @@ def index_stock(
     if force and from_file is None:
         fail("--force applies to --from: give the file with it")
     given, read = _stock_levels(levels or [], from_file, none_needed=reads or bool(shown_given), index=index,
-                                force=force)
+                                force=force, skip_unreadable=skip_unknown)
     # Which products to hide or show: the file's word for each (an export's "Product Visible?"), then those named.
     file_word = {k: h for k, h in (read.hidden if read is not None and read.hidden is not None else {}).items()
                  if k not in shown_given}
@@ -705,6 +705,12 @@ def index_stock(
     # What was done, beside a CSV written to the terminal, on stderr: `index stock ID=0 --export - > copy.csv` made a
     # copy whose first line was "set the stock of 1 product ...", which --from could not read (a review of stop 69).
     out = err_console if str(export) == "-" else console
+    if read is not None and read.unread_lines:
+        said["unread_lines"] = read.unread_lines
+        if not as_json:
+            k = len(read.unread_lines)
+            out.print(f"left out {k} line{'s' if k != 1 else ''} of {read.file} that cannot be read ("
+                      + "; ".join(read.unread_lines[:5]) + (" ..." if k > 5 else "") + ")", highlight=False)
     if skipped and not as_json:
         out.print(f"skipped {len(skipped)} id{'s' if len(skipped) != 1 else ''} {index} does not hold "
                   f"({', '.join(said['skipped_as_written'][:10])}{' ...' if len(skipped) > 10 else ''})",
@@ -858,7 +864,7 @@ def _manifest_of(index: Path) -> dict:
 
 
 def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = False,
-                  index: Path | None = None, force: bool = False) -> tuple[dict, object]:
+                  index: Path | None = None, force: bool = False, skip_unreadable: bool = False) -> tuple[dict, object]:
     """({id: level as given} of ``pairs`` ("15970=0") and the CSV ``from_file``, read as the catalogue loader reads
     the index ``index``'s catalogue (stock_file); how that file was read, None without one): a usage error for
     what is neither, and where none is given unless ``none_needed`` (a listing alone)."""
@@ -882,7 +888,8 @@ def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = 
             found = reader(text)
             return found if found is not None else new_product_id(text, written)
         try:
-            read = read_levels_file(from_file, manifest.get("data_dir"), spelt if written else None)
+            read = read_levels_file(from_file, manifest.get("data_dir"), spelt if written else None,
+                                    skip_unreadable=skip_unreadable)
         except FashionrecError as e:
             fail(str(e))
         given.update(read.levels)

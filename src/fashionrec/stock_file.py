@@ -48,6 +48,9 @@ class LevelsFile:
     # {a key of levels: the id as the file writes it}, where it writes it otherwise: a Shopify export's Handle of a
     # product the index does not hold (keyed by its hash's number), said as the Handle where it is skipped (stop 74).
     as_written: dict[str, str] = field(default_factory=dict)
+    # The lines that cannot be read, left out where the caller asked to skip them (--skip-unknown), as the loader says
+    # each ("line 346 (id abc): id 'abc' is not an integer"); else they refuse the file (stop 76).
+    unread_lines: list[str] = field(default_factory=list)
 
     def said(self) -> str:
         """How the file was read, in words ("" where as written: no mapping, no sizes folded)."""
@@ -99,14 +102,15 @@ def _file_of(path: Path) -> Path:
 
 
 def read_levels_file(path: Path, catalogue: str | Path | None = None,
-                     spelt_ids: Callable[[str], int | None] | None = None) -> LevelsFile:
+                     spelt_ids: Callable[[str], int | None] | None = None, skip_unreadable: bool = False) -> LevelsFile:
     """The levels of the table ``path`` read as the catalogue loader reads a styles.csv (catalog.read_rows: its
     encoding and separator, a comma in a name recovered, columns.json's names, a Shopify product's sizes and a
     WooCommerce product's variations summed as one level), of its id column and its stock column; columns.json:
     :func:`mapping_folder`'s. ``spelt_ids``: the id the index records written so, for an id cell that is no number
     (a Handle, read as ``index stock HANDLE=0`` reads it; ``typed_ids.typed_reader``). A :class:`BadInputError`
-    saying what to fix where the file cannot be read, lacks either column, has a line the loader rejects, or gives a
-    product two different levels on lines that are not its sizes.
+    saying what to fix where the file cannot be read, lacks either column, has a line the loader rejects (unless
+    ``skip_unreadable``: left out, listed in ``unread_lines``), or gives a product two different levels on lines that
+    are not its sizes.
 
     Before stop 71 the lines were read by pandas and folded by a copy of the loader's fold: a semicolon export the
     loader reads was "needs an id column", and an unquoted comma in a name moved every field after it."""
@@ -130,12 +134,16 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None,
             f"columns CATALOGUE 'On Hand=stock'`){where}; its header: {', '.join(e.header)}") from e
     except (OSError, CatalogError) as e:
         raise BadInputError(f"cannot read {path}: {e}") from e
-    if report.rows_rejected:
+    if report.rows_rejected and not skip_unreadable:
         # A line the loader cannot read (an id that is none, a short line, a comma outside the name): said by line,
-        # nothing set, as a level lost without a word is a product left on sale or off it.
+        # nothing set, as a level lost without a word is a product left on sale or off it. --skip-unknown leaves
+        # them out, said (stop 76: a WooCommerce export's line the build had rejected too refused every newer
+        # export, --skip-unknown or not, and the message said no way on but editing the shop's export by hand).
         k = len(report.rows_rejected)
         raise BadInputError(f"{path} has {k} line{'s' if k != 1 else ''} that cannot be read: "
-                            + "; ".join(report.rejected_lines(5)) + "; nothing was changed")
+                            + "; ".join(line.strip() for line in report.rejected_lines(5)) + "; nothing was changed: "
+                            "correct the line, or give --skip-unknown to set the levels of the others and list it "
+                            "(a build leaves such a line out too)")
     # The shop's spelling where it is one an id can have ("0012933") or one the index records (a Handle: set_stock
     # reads it as the same id and says it so, stop 74); pandas' "12933.0" (an id column with a blank in it, saved
     # again) is the number, as the loader reads it, not an id set_stock would refuse.
@@ -173,6 +181,7 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None,
                       read_as=report.read_as + recovered + beside,
                       catalogue_levels=dict(zip(ids, table[CATALOGUE_STOCK].map(lambda v: v or None), strict=True))
                       if CATALOGUE_STOCK in table else None, listing=SOLD_OUT in table, file=str(path),
+                      unread_lines=[line.strip() for line in report.rejected_lines(len(report.rows_rejected))],
                       as_written={written.get(i, str(i)): text for text, i in report.ids_written_otherwise.items()},
                       hidden=dict(zip(ids, (i in report.hidden for i in table["id"]), strict=True))
                       if report.visibility_columns else None)
