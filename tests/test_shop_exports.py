@@ -365,6 +365,31 @@ WOO_HEADER = "ID,Type,SKU,Name,Categories,Regular price,Sale price,Stock,Parent"
 WOO_MAP = {"Name": "productDisplayName", "Categories": "articleType"}
 
 
+def test_a_variations_own_id_names_its_product(tmp_path: Path, monkeypatch) -> None:
+    # A new user's WooCommerce shop (stop 76): a storefront's cart names a size by its variation's ID, and
+    # `recommend similar 1203` said "there is no product 1203" of product 1202's size S.
+    from _recs_support import shared_recommender
+
+    from fashionrec.errors import NotFoundError
+    from fashionrec.index_build import variations_of
+
+    path = _shop(tmp_path, ['12933,variable,TEE-1,Navy Tee,Tshirts,,,,',
+                            '12934,variation,TEE-1-S,Navy Tee - S,,499,,2,id:12933',
+                            '12935,variation,TEE-1-M,Navy Tee - M,,499,,0,TEE-1',      # by its SKU
+                            '10315,simple,JN-1,Jeans,Jeans,999,,3,'], header=WOO_HEADER)
+    save_column_map(path, WOO_MAP)
+    assert variations_of(load_catalog(path, check_images=False, progress=False, warn=False)) == {
+        "12934": 12933, "12935": 12933}
+    rec = shared_recommender()      # the manifest an index built from such a shop keeps (restored after)
+    monkeypatch.setitem(rec.manifest, "variations", {"12934": 12933})
+    with pytest.raises(NotFoundError, match=r"^product 12934 is a variation of product 12933 \(a line of its sizes "
+                                            r"or colours, its Parent in styles.csv\), read as that product: ask for "
+                                            r"12933$"):
+        rec.similar(12934)
+    with pytest.raises(NotFoundError, match="there is no product 12936"):
+        rec.similar(12936)
+
+
 def test_a_woocommerce_exports_variations_are_folded_into_their_variable_product(tmp_path: Path) -> None:
     # A new user's WooCommerce export (stop 70): each size is a "variation" line with an id of its own and its
     # product's in Parent ("id:12933" or its SKU). Each was a product without a photo ("missing image"), and the

@@ -149,6 +149,9 @@ IDS_AS_NUMBERS = ("read as numbers, as the index, the API, the pages and `tag`'s
 # dict, the API's items and `tag`'s CSV give it under, and the manifest's map of them (stop 69).
 ID_AS_WRITTEN = "id_as_written"
 IDS_AS_WRITTEN = "ids_as_written"
+# The index manifest's {a folded line's own id: its product's id} (a WooCommerce variation's ID and its Parent, stop
+# 76): a storefront's cart names a variation by its own id, which was "there is no product 1203".
+VARIATIONS = "variations"
 
 
 def written_ids(manifest: dict | None) -> dict:

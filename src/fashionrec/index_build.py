@@ -47,6 +47,7 @@ from fashionrec.catalog import (
     ID_AS_WRITTEN,
     IDS_AS_WRITTEN,
     PRICE,
+    VARIATIONS,
     Catalog,
     first_few,
     load_catalog,
@@ -300,6 +301,8 @@ class IndexBuilding:
                     # Rows styles.csv has but could not read, by the id in their id column: an added product is
                     # never given one (it would be lost when the row is fixed), and asking for one says why.
                     "rejected_rows": _rejected_rows(catalog),
+                    # Folded lines with ids of their own (WooCommerce variations): asking for one names its product.
+                    VARIATIONS: variations_of(catalog),
                     # Usable rows whose photo is one flat colour: indexed, never shown as a match (_set_aside).
                     "blank_image_ids": [int(i) for i in np.intersect1d(catalog.report.blank_image_ids, ids)],
                     # and those too small to show a product
@@ -523,6 +526,12 @@ def _left_out_why(catalog: Catalog) -> dict:
     why = {str(int(i)): reason if "images/" in reason else f"{path}: {reason}"
            for i, path, reason in zip(left["id"], left["image_path"], left["image_reason"], strict=True)}
     return {"left_out_why": why} if why else {}
+
+
+def variations_of(catalog: Catalog) -> dict[str, int]:
+    """{a folded line's own id: its product's} (a WooCommerce variation's ID: its Parent's), as the manifest's
+    :data:`~fashionrec.catalog.VARIATIONS` keeps them (JSON keys are text)."""
+    return {str(own): int(product) for product, owns in catalog.report.variations_folded.items() for own in owns}
 
 
 def _rejected_rows(catalog: Catalog) -> dict[str, str]:

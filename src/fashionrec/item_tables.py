@@ -20,6 +20,7 @@ from fashionrec.catalog import (
     IDS_AS_WRITTEN,
     PLACEHOLDER_NAME,
     PRICE,
+    VARIATIONS,
     first_few,
     id_as_written,
     id_said,
@@ -552,6 +553,13 @@ class ItemTables:
                 raise NotFoundError(f"product {said} is not in the index: its row of {self.table_name} was rejected "
                                     f"({rejected}); fix the row (`fashionrec data check` lists it) and rebuild",
                                     shopper=UNLISTED)
+            product = (self.manifest.get(VARIATIONS) or {}).get(str(item_id))
+            if product is not None:
+                # A WooCommerce variation's own id (a size or colour line, read as its product): "there is no
+                # product 1203" sent a storefront whose cart names variations looking for a product (stop 76).
+                raise NotFoundError(f"product {said} is a variation of product {self.id_said(product)} (a line of "
+                                    f"its sizes or colours, its Parent in {self.table_name}), read as that product: "
+                                    f"ask for {id_as_written(self.manifest, product)}", shopper=UNLISTED)
             if item_id in set(self.manifest.get("left_catalogue_ids") or []):
                 raise NotFoundError(f"product {said} left the catalogue: its row of {self.table_name} was gone at a "
                                     f"rebuild of this index (the last on {str(self.manifest.get('date'))[:10]})",
