@@ -388,6 +388,9 @@ def test_a_variations_own_id_names_its_product(tmp_path: Path, monkeypatch) -> N
         rec.similar(12934)
     with pytest.raises(NotFoundError, match="there is no product 12936"):
         rec.similar(12936)
+    monkeypatch.setitem(rec.manifest, "hidden", {"12933": "'Published' is '0'"})     # a draft's: not named
+    with pytest.raises(NotFoundError, match="^there is no product 12934 in this catalogue"):
+        rec.similar(12934)
 
 
 def test_a_woocommerce_exports_variations_are_folded_into_their_variable_product(tmp_path: Path) -> None:

@@ -554,7 +554,8 @@ class ItemTables:
                                     f"({rejected}); fix the row (`fashionrec data check` lists it) and rebuild",
                                     shopper=UNLISTED)
             product = (self.manifest.get(VARIATIONS) or {}).get(str(item_id))
-            if product is not None:
+            # (not a hidden product's: the API answers anyone, and a draft's id is the shop's to give; h75integ)
+            if product is not None and str(product) not in (self.manifest.get(HIDDEN) or {}):
                 # A WooCommerce variation's own id (a size or colour line, read as its product): "there is no
                 # product 1203" sent a storefront whose cart names variations looking for a product (stop 76).
                 raise NotFoundError(f"product {said} is a variation of product {self.id_said(product)} (a line of "
