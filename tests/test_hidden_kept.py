@@ -70,8 +70,8 @@ def test_a_product_the_export_hides_is_indexed_never_listed_and_said_hidden_by_i
     item = rec.item(hidden[0])
     assert item["hidden"] is True and item["hidden_by"] == "'Product Visible?' is 'N'"
     assert rec.item(shown[0])["hidden"] is False
-    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path()))) as c:
-        got = c.get(f"/api/items/{hidden[0]}").json()
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path(), api_key=KEY))) as c:
+        got = c.get(f"/api/items/{hidden[0]}", headers={"X-API-Key": KEY}).json()     # the shop's alone (stop 76)
         assert got["hidden"] is True and got["hidden_by"] == "'Product Visible?' is 'N'", got
         assert c.get(f"/api/items/{shown[0]}").json()["hidden"] is False
         found = c.get("/api/search/text?q=tshirts&k=50&include_sold_out=true").json()["results"]
@@ -270,6 +270,44 @@ def test_a_product_hidden_by_its_handle_is_said_by_its_handle(tmp_path):
         # A typo of the hidden product's Handle, by anyone: "did you mean 'red-dress'?" named it (stop 75, h75integ).
         typo = c.get("/api/items/red-dres").json()["detail"]
         shown_typo = c.get("/api/items/navy-te").json()["detail"]
+        _hidden_reads(c, second, first)
     assert got["id"] == second and got["id_as_written"] == "red-dress", got
     assert "red-dress" not in typo and "there is no product 'red-dres'" in typo, typo
     assert "did you mean 'navy-tee'?" in shown_typo, shown_typo
+    # The shop (the CLI) is offered its hidden product's Handle, said hidden: it was offered none (stop 75, h75integ).
+    out = CliRunner().invoke(app, ["recommend", "similar", "red-dres", *model])
+    said = " ".join(out.stderr.replace("│", " ").split())
+    assert out.exit_code == 2 and "did you mean 'red-dress' (hidden by the shop)?" in said, said
+    out = CliRunner().invoke(app, ["recommend", "similar", "navy-te", *model])
+    said = " ".join(out.stderr.replace("│", " ").split())
+    assert "did you mean 'navy-tee'?" in said, said
+
+
+def _hidden_reads(c, hidden: int, sold: int) -> None:
+    """A hidden product's reads by anyone (``c``, an app with :data:`KEY`; the product ``hidden``, written
+    'red-dress') are 404s, as its page, and the shop's with its key; a sold-out one's (``sold``) answer anyone."""
+    key = {"X-API-Key": KEY}
+    name = c.get(f"/api/items/{hidden}", headers=key).json()["productDisplayName"]
+    # By its Handle and by its number: its name, price and photo went to anyone where its page was a 404 (stop 75).
+    for typed in ("red-dress", str(hidden)):
+        for path in (f"/api/items/{typed}", f"/api/items/{typed}/similar", f"/api/items/{typed}/other-colours",
+                     f"/api/items/{typed}/outfit", f"/images/{typed}.jpg", f"/item/{typed}"):
+            got = c.get(path)
+            assert got.status_code == 404 and name not in got.text, (path, got.status_code, got.text[:300])
+            # Said as typed: its number is not turned into its Handle for a stranger.
+            assert "hidden by the shop" in got.text and ("red-dress" in got.text) == (typed == "red-dress"), got.text
+    wrong = c.get(f"/api/items/{hidden}", headers={"X-API-Key": "x" * 32})
+    assert wrong.status_code == 404 and "not the server's" in wrong.json()["detail"], wrong.text
+    # With the key, the shop reads it, said hidden; a shared cache keeps none of it, and its tag is no keyless 304.
+    item = c.get("/api/items/red-dress", headers=key)
+    assert item.status_code == 200 and item.json()["hidden"] is True and "private" in item.headers["cache-control"]
+    assert c.get("/api/items/red-dress", headers={"If-None-Match": item.headers["etag"]}).status_code == 404
+    similar = c.get("/api/items/red-dress/similar", headers=key).json()
+    assert similar["results"] and "hidden by the shop" in similar["note"], similar
+    photo = c.get("/images/red-dress.jpg", headers=key)
+    assert photo.status_code == 200 and photo.headers["cache-control"].startswith("private"), photo.headers
+    # A sold-out product is shown: answered to anyone, as before.
+    assert c.put(f"/api/items/{sold}/stock", json={"stock": 0}, headers=key).status_code == 200
+    assert c.get(f"/api/items/{sold}").json()["sold_out"] is True
+    assert c.get(f"/api/items/{sold}/similar").status_code == 200
+    assert c.get(f"/images/{sold}.jpg").headers["cache-control"].startswith("public")

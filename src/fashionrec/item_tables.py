@@ -33,7 +33,7 @@ from fashionrec.results import FILTER_KEYS, UNSURE
 from fashionrec.shop_ids import new_product_id
 from fashionrec.stock import STOCK, is_sold_out, levels_of, showing_sold_out
 from fashionrec.typed_ids import Spellings, no_such_id, typed_reader
-from fashionrec.visibility import HIDDEN, HIDDEN_BY, hidden_ids
+from fashionrec.visibility import HIDDEN, HIDDEN_BY, for_anyone, hidden_ids
 from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
 from fashionrec.vocabulary import KINDS as NAMED_KINDS
 
@@ -577,12 +577,14 @@ class ItemTables:
         number is returned whether or not the index holds it (a saved list's removed product, left out so)."""
         found = self._typed_reader()(typed)
         if found is None:
-            # Neither its example nor its "did you mean" a hidden product's spelling: the API answers anyone, and a
-            # shop's unpublished Handle was offered to a stranger's typo (stop 75, h75integ).
+            # Neither its example nor its "did you mean" a hidden product's spelling where anyone asks (the API): a
+            # shop's unpublished Handle was offered to a stranger's typo (stop 75, h75integ). The shop (the CLI) is
+            # offered it, said hidden: it was not (stop 76).
             hidden = self.manifest.get(HIDDEN) or {}
             written = self.manifest.get(IDS_AS_WRITTEN) or {}
-            shown = {key: spelt for key, spelt in written.items() if key not in hidden}
-            raise no_such_id(typed, shown, len(self))
+            if for_anyone():
+                raise no_such_id(typed, {key: spelt for key, spelt in written.items() if key not in hidden}, len(self))
+            raise no_such_id(typed, written, len(self), hidden={int(key) for key in hidden})
         return found
 
     def ids_named(self, typed: list) -> list[int]:

@@ -87,9 +87,11 @@ def typed_reader(written: dict[str, str], held: Callable[[int], bool],
     return read
 
 
-def no_such_id(typed, written: dict[str, str] | Spellings, count: int) -> NotFoundError:
+def no_such_id(typed, written: dict[str, str] | Spellings, count: int,
+               hidden: set[int] | frozenset[int] = frozenset()) -> NotFoundError:
     """The error for ``typed`` naming no product: said as typed, with what an id is in this index (its number, or
-    as the shop writes it where ``written`` records spellings) and a close spelling where there is one."""
+    as the shop writes it where ``written`` records spellings) and a close spelling where there is one, said hidden
+    where it is one of ``hidden`` (the ids of the products the shop hides, offered to the shop alone)."""
     text = str(typed).strip()
     spellings = written if isinstance(written, Spellings) else Spellings(written)
     if spellings.written:
@@ -99,7 +101,8 @@ def no_such_id(typed, written: dict[str, str] | Spellings, count: int) -> NotFou
         # Of every spelling (difflib over the first 20,000 alone took 0.4 s and never offered a later one).
         close = spellings.close_to(text)
         if close:
-            way += f"; did you mean {close!r}?"
+            said = " (hidden by the shop)" if spellings.id_of(close) in hidden else ""
+            way += f"; did you mean {close!r}{said}?"
     else:
         way = "give a product's number (this index records no other spelling of its ids), e.g. 15970"
     return NotFoundError(f"there is no product {text!r} in this catalogue ({count:,} products): {way}",

@@ -21,7 +21,9 @@ is visible: a catalogue without these columns reads as before.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextvars
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from fashionrec.column_map import spelling
 
@@ -157,3 +159,25 @@ def kept_by_hand(hidden: dict[int, str], file_hides: Iterable[int]) -> list[int]
     kept hidden against it, to be said."""
     said = set(file_hides)
     return sorted(i for i, why in hidden.items() if why == HIDDEN_BY_HAND and i not in said)
+
+
+# Whether the calls now made answer whoever asks (the API's reads, api.deps.Service.reading) rather than the shop
+# (the CLI, Python): a typed id's "did you mean" then offers no spelling of a product the shop hides (stop 75,
+# h75integ), where the shop is offered it, said hidden (stop 76: the CLI no longer offered the shop its own draft's
+# Handle).
+_FOR_ANYONE: contextvars.ContextVar[bool] = contextvars.ContextVar("fashionrec_for_anyone", default=False)
+
+
+@contextmanager
+def answering_anyone() -> Iterator[None]:
+    """Within it, what is said of the products names none the shop hides (:func:`for_anyone`)."""
+    token = _FOR_ANYONE.set(True)
+    try:
+        yield
+    finally:
+        _FOR_ANYONE.reset(token)
+
+
+def for_anyone() -> bool:
+    """Whether the calls now made answer whoever asks, not the shop alone (:func:`answering_anyone`)."""
+    return _FOR_ANYONE.get()

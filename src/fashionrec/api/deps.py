@@ -41,6 +41,7 @@ from fashionrec.errors import (
 )
 from fashionrec.rwlock import RWLock  # noqa: F401 - the server's lock, and tests import it from here
 from fashionrec.stock import showing_sold_out, sold_out_shown
+from fashionrec.visibility import answering_anyone
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,10 @@ class Service:
         """Read access to the recommender, timed as ``rec`` in the response's ``Server-Timing``; ``sold_out``:
         the request's ``include_sold_out``, sold-out products listed as the others (stop 67); None: as the
         request's handler set it around its reads (a web page's, stop 68), else left out."""
-        with self.lock.read(), timed("rec"), sold_out_shown(showing_sold_out() if sold_out is None else sold_out):
+        # answering_anyone: an id's "did you mean" offers no product the shop hides, to anyone (the CLI, the shop, is
+        # offered it)
+        with self.lock.read(), timed("rec"), sold_out_shown(showing_sold_out() if sold_out is None else sold_out), \
+                answering_anyone():
             yield
 
     def version(self) -> str:

@@ -41,9 +41,11 @@ async def not_modified(request: Request, exc: NotModified) -> Response:
 
 def etag_of(version: str, request: Request) -> str:
     """The weak tag of ``request``'s answer at the index ``version``: its path, query and the root it is served
-    under (an answer's addresses start with it) hashed with the version and the code's."""
+    under (an answer's addresses start with it) hashed with the version and the code's, and whether it carries an
+    API key: a product the shop hides is answered to the key alone (api.hidden_reads, stop 76), so a tag of the
+    shop's answer is never a keyless request's 304."""
     said = "\n".join((version_said(), version, request.scope.get("root_path", ""), request.url.path,
-                      request.url.query))
+                      request.url.query, "keyed" if request.headers.get("x-api-key") else ""))
     return 'W/"' + hashlib.blake2b(said.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest() + '"'
 
 

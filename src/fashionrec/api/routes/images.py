@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, Response
 from PIL import Image
 
 from fashionrec.api.deps import ItemId, ServiceDep
+from fashionrec.api.hidden_reads import ShopRefusal, hidden_to
 from fashionrec.api.schemas import Error
 from fashionrec.catalog import open_rgb
 from fashionrec.errors import NotFoundError
@@ -103,21 +104,25 @@ def _unchanged(request: Request, validators: dict[str, str]) -> bool:
                              "content": {t: {} for t in ("image/jpeg", "image/png", "image/webp", "image/gif")}},
                        304: {"description": "The copy named by If-None-Match or If-Modified-Since is current."},
                        404: {"model": Error}, 422: {"model": Error}})
-def product_image(item_id: ItemId, service: ServiceDep, request: Request,
+def product_image(item_id: ItemId, service: ServiceDep, request: Request, refusal: ShopRefusal,
                   asked: int = Query(SERVED_SIDE, alias="max", ge=32, le=8192,
                                      description="Longest side in pixels, rounded up to the next of 120, 240, "
                                                  "480, 800 or 1600 (1600 above that): a photo within either is "
                                                  "sent as its file, a larger one scaled down to that size (JPEG)."),
                   ) -> Response:
     """The photo of product ``item_id``, at most ``max`` pixels on its longest side (rounded up as said).
-    Revalidate with If-None-Match (its ETag) or If-Modified-Since: a current copy gets 304 Not Modified."""
+    Revalidate with If-None-Match (its ETag) or If-Modified-Since: a current copy gets 304 Not Modified. A product
+    the shop hides: with the API key alone (else a 404, as its page), kept by no shared cache."""
     with service.reading():     # not while a product goes in or out (its row numbers change then)
         # The number or the id as the shop writes it (a Handle, a SKU code: schemas.image_url gives it so, stop 75)
-        item_id = service.rec.id_typed(item_id)
+        typed, item_id = item_id, service.rec.id_typed(item_id)
+        # A draft's photo went to anyone by its number or Handle, where its page was a 404 (stop 76)
+        hidden = hidden_to(service.rec, item_id, typed, refusal) is not None
         path = service.rec.image_path(item_id)  # NotFoundError for an unknown id
     if not path.is_file():
         raise NotFoundError(f"item {item_id} has no image file")
     side = next((s for s in SIDES if s >= asked), SIDES[-1])
+    cache = {"Cache-Control": "private, max-age=300"} if hidden else CACHE_HEADERS     # the shop's alone
     stat = path.stat()
     kind = None
     try:
@@ -126,13 +131,13 @@ def product_image(item_id: ItemId, service: ServiceDep, request: Request,
             large = max(im.size) > max(asked, side)
             kind = im.format
         if large or kind not in SHOWN_AS_IS:
-            headers = {**CACHE_HEADERS, **_validators(stat, side)}
+            headers = {**cache, **_validators(stat, side)}
             if _unchanged(request, headers):
                 return Response(status_code=304, headers=headers)
             return Response(_downscaled(str(path), stat.st_mtime_ns, side), media_type="image/jpeg", headers=headers)
     except (OSError, ValueError) as e:  # changed on disk since it was indexed, or truncated: sent as it is
         log.warning("photo of item %d (%s) cannot be scaled (%s): sent as its file", item_id, path, e)
-    headers = {**CACHE_HEADERS, **_validators(stat, None)}
+    headers = {**cache, **_validators(stat, None)}
     if _unchanged(request, headers):
         return Response(status_code=304, headers=headers)
     # Its type as its bytes say (a PNG saved as 13089.jpg went out as image/jpeg, a trial), else its name's.

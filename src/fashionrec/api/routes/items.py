@@ -24,6 +24,7 @@ from fashionrec.api.deps import (
     readable_query,
     require_api_key,
 )
+from fashionrec.api.hidden_reads import ShopRefusal, hidden_to
 from fashionrec.api.revalidation import answering
 from fashionrec.api.routes.search import found_by_text
 from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, image_url, to_item, to_rec
@@ -174,10 +175,13 @@ def _no_such_ids(rec, unknown: list[int]) -> NoReturn:
 
 
 @router.get("/{item_id}", response_model=Item, responses=ERRORS)
-def get_item(item_id: ItemId, request: Request, response: Response, service: ServiceDep, root: RootDep) -> Item:
-    """Metadata and the model's predicted attributes of one item."""
+def get_item(item_id: ItemId, request: Request, response: Response, service: ServiceDep, root: RootDep,
+             refusal: ShopRefusal) -> Item:
+    """Metadata and the model's predicted attributes of one item; of one the shop hides, with the API key alone
+    (``hidden`` true; else a 404, as its page)."""
     with answering(service, request, response):
         found = service.rec.id_typed(item_id)
+        hidden_to(service.rec, found, item_id, refusal)
         return to_item(service.rec.item(found), found, root)
 
 
@@ -188,6 +192,7 @@ def similar_items(
     response: Response,
     service: ServiceDep,
     root: RootDep,
+    refusal: ShopRefusal,
     filters: Filters,
     k: K = 10,
     diversity: Annotated[float, Query(ge=0.0, le=1.0, description="0: closest; 1: most varied among the "
@@ -201,24 +206,30 @@ def similar_items(
     include_sold_out: IncludeSoldOut = False,
 ) -> RecList:
     """Items that look like this one, optionally filtered, or in its other colours; as its product page lists
-    them, without the colourways `/other-colours` shows (``colourways=include`` keeps them)."""
+    them, without the colourways `/other-colours` shows (``colourways=include`` keeps them). Of a product the shop
+    hides, with the API key alone (said in ``note``; else a 404, as its page)."""
     with answering(service, request, response, include_sold_out):
-        recs = service.rec.similar(service.rec.id_typed(item_id), k=k, filters=filters or None, diversity=diversity,
+        found = service.rec.id_typed(item_id)
+        note = hidden_to(service.rec, found, item_id, refusal)
+        recs = service.rec.similar(found, k=k, filters=filters or None, diversity=diversity,
                                    other_colours=other_colours, colourways=colourways)
-    return RecList(results=[to_rec(r, root) for r in recs])
+    return RecList(results=[to_rec(r, root) for r in recs], note=note)
 
 
 @router.get("/{item_id}/other-colours", response_model=RecList, responses=ERRORS)
 def in_other_colours(item_id: ItemId, request: Request, response: Response, service: ServiceDep, root: RootDep,
-                     k: K = PRODUCT_PAGE["other_colours"], include_sold_out: IncludeSoldOut = False) -> RecList:
+                     refusal: ShopRefusal, k: K = PRODUCT_PAGE["other_colours"],
+                     include_sold_out: IncludeSoldOut = False) -> RecList:
     """Its kind in other colours, one product a colour, as its product page shows them under its 12 similar
     items: none of those again, nor a copy of their photos (what `recommend export` writes as other_colours at
     its default sizes)."""
     # Not similar?other_colours=true, which leaves the similar items in: a shop's front end could not show the
     # page's row over HTTP (an integrator's trial).
     with answering(service, request, response, include_sold_out):
-        recs = service.rec.product_page(service.rec.id_typed(item_id), colours_k=k)[1]
-    return RecList(results=[to_rec(r, root) for r in recs])
+        found = service.rec.id_typed(item_id)
+        note = hidden_to(service.rec, found, item_id, refusal)     # the shop's alone, as /similar
+        recs = service.rec.product_page(found, colours_k=k)[1]
+    return RecList(results=[to_rec(r, root) for r in recs], note=note)
 
 
 @router.get("/{item_id}/outfit", response_model=RecList, responses=ERRORS)
@@ -228,6 +239,7 @@ def complete_the_look(
     response: Response,
     service: ServiceDep,
     root: RootDep,
+    refusal: ShopRefusal,
     # k=20 gave 5 without a word (an integrator's trial): a look has one piece per slot.
     k: Annotated[int, Query(ge=1, le=100, description="At most this many pieces, one per slot of the look (a "
                             "look has 2 to 6 slots, so fewer come back above that).")] = 4,
@@ -235,8 +247,11 @@ def complete_the_look(
 ) -> RecList:
     """Items from other categories that go with this one, one per slot of the look, best slots first."""
     with answering(service, request, response, include_sold_out):
-        recs = service.rec.complete_the_look(service.rec.id_typed(item_id), k=k)
-    return RecList(results=[to_rec(r, root) for r in recs], note=short_look(len(recs), k))
+        found = service.rec.id_typed(item_id)
+        hidden = hidden_to(service.rec, found, item_id, refusal)     # the shop's alone, as /similar
+        recs = service.rec.complete_the_look(found, k=k)
+    return RecList(results=[to_rec(r, root) for r in recs],
+                   note=" ".join(filter(None, (hidden, short_look(len(recs), k)))) or None)
 
 
 async def id_as_sent(request: Request) -> str | None:

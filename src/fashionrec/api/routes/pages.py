@@ -25,6 +25,7 @@ from fashionrec.api.deps import (
     readable_text,
     root_path,
 )
+from fashionrec.api.hidden_reads import hidden_to
 from fashionrec.api.reports import (
     SERVABLE,
     TEXT_SUFFIXES,
@@ -40,7 +41,7 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.filed_elsewhere import kids_filed_elsewhere, occasion_in_other_colours
-from fashionrec.item_tables import UNLISTED, price_of
+from fashionrec.item_tables import price_of
 from fashionrec.pairing import look_offered, pairing_said, read_pairing
 from fashionrec.results import PRODUCT_PAGE
 from fashionrec.stock import showing_sold_out, sold_out_shown
@@ -940,13 +941,12 @@ def _choice_counts(service, chosen: dict, query: str, relevant, closest: bool) -
 def item_page(request: Request, item_id: ItemId, service: ServiceDep, root: RootDep,
               include_sold_out: IncludeSoldOut = False):
     with service.reading():
-        item_id = service.rec.id_typed(item_id)     # /item/<Handle> as /item/<its number> (stop 73)
-        if service.rec.is_hidden(item_id):
-            # A shopper's page: a product the shop hides (a draft, its name and price maybe not final) is not shown,
-            # as an unlisted product is not; the shop reads it from GET /api/items/{id}, which says it hidden.
-            raise NotFoundError(f"product {service.rec.id_said(item_id)} is hidden by the shop: its page is not "
-                                "shown (GET /api/items/ID answers it; `fashionrec index stock --unhide ID` shows it)",
-                                shopper=UNLISTED)
+        typed, item_id = item_id, service.rec.id_typed(item_id)     # /item/<Handle> as /item/<its number> (stop 73)
+        # A shopper's page: a product the shop hides (a draft, its name and price maybe not final) is not shown,
+        # as an unlisted product is not, whatever key is sent; the shop reads it from GET /api/items/{id} with its
+        # key. Said as typed: its number was said with its Handle (stop 76).
+        hidden_to(service.rec, item_id, typed, "its page is not shown to anyone: GET /api/items/ID with the X-API-Key "
+                  "header answers it; `fashionrec index stock --unhide ID` shows it")
         raw = service.rec.item(item_id)     # an unknown id: the app's 404 (a page for browsers)
         # Its colourways in the row of other colours, not among its similar items (Recommender.product_page).
         found, in_colours = service.rec.product_page(item_id)

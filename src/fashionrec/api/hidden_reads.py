@@ -1,0 +1,58 @@
+"""Reads of a product the shop hides: the shop's alone, by its API key (stop 76).
+
+A product the shop hides (a Shopify draft, a "Product Visible?" N; visibility.py) is never listed, and its page
+``/item/{id}`` is a 404 for shoppers. Its own reads by id answered anyone, though: ``GET /api/items/{id}`` (its name,
+price, photo address), its similar items and its photo ``/images/{id}.jpg``, by its number or its Handle (stop 75,
+h75hidden and h75integ). Reads need no key by design (a shop front end, a CDN), so the key decides only for a hidden
+product: sent (``X-API-Key``, the server's ``FASHIONREC_API_KEY``), the shop reads it, said hidden; without it the
+read is a 404 as the page is, the product said as it was typed (its number never turned into its Handle), so that
+nothing of a draft reaches a shopper. A sold-out product is shown and answered as before.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Header
+
+from fashionrec.api.deps import SettingsDep
+from fashionrec.errors import NotFoundError
+from fashionrec.item_tables import UNLISTED
+
+
+def key_refused(settings, sent: str | None) -> str | None:
+    """Why a request that sent ``sent`` as its ``X-API-Key`` is not the shop's (none configured, none sent, another
+    one), as a reader of a hidden product is told; None where it is the server's key."""
+    if not settings.api_key:
+        return ("this server has no API key: start it with FASHIONREC_API_KEY=<secret> and send that in the "
+                "X-API-Key header to read it")
+    if not sent:
+        return "send the server's key (its FASHIONREC_API_KEY) in the X-API-Key header to read it"
+    if not secrets.compare_digest(sent.encode(), settings.api_key.encode()):
+        return "the X-API-Key sent is not the server's (its FASHIONREC_API_KEY)"
+    return None
+
+
+def shop_refusal(settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None) -> str | None:
+    """:func:`key_refused` of the request: None where the shop asks."""
+    return key_refused(settings, x_api_key)
+
+
+# None where the request carries the server's API key (the shop asks), else why not: what a hidden product's reads
+# go by (:func:`hidden_to`).
+ShopRefusal = Annotated[str | None, Depends(shop_refusal)]
+
+
+def hidden_to(rec, item_id: int, typed: str, refusal: str | None) -> str | None:
+    """Whether the caller may read product ``item_id`` (typed ``typed``): None where ``rec`` shows it; where the shop
+    hides it, what an answer to the shop says of it (``refusal`` None: the key sent), else a :class:`NotFoundError`
+    said as typed, as its page's 404, with ``refusal`` (how to read it)."""
+    if not rec.is_hidden(item_id):
+        return None
+    if refusal is not None:
+        raise NotFoundError(f"product {str(typed).strip()!r} is hidden by the shop: not shown without the API key "
+                            f"({refusal})", shopper=UNLISTED)
+    why = rec.item(item_id).get("hidden_by")
+    return (f"product {rec.id_said(item_id)} is hidden by the shop ({why}): answered for the API key; a shopper "
+            "gets a 404")
