@@ -89,6 +89,19 @@ def test_a_product_the_export_hides_is_indexed_never_listed_and_said_hidden_by_i
         served.set_hidden(dict.fromkeys(map(int, served.items.loc[served.items["articleType"] == kind, "id"]), True))
         page = html.unescape(c.get("/", params={"q": kind.lower()}).text)
         assert f"Nothing in the catalogue matches '{kind.lower()}'" in page and "filters chosen" not in page, kind
+        # The API said 0 results, parsed the type and no note, to anyone; and no note of a type the catalogue lacks
+        # either (stop 76). To a shopper, now as that type; to the shop (its key), why.
+        lacked = c.get("/api/search/text", params={"q": "sarees"}).json()
+        shopper = c.get("/api/search/text", params={"q": kind.lower()}).json()
+        shop = c.get("/api/search/text", params={"q": kind.lower()}, headers={"X-API-Key": KEY}).json()
+    assert not lacked["results"] and lacked["note"].startswith("nothing in the catalogue matches 'sarees'"), lacked
+    assert not shopper["results"] and kind not in str(shopper["parsed"]), shopper
+    assert shopper["note"] == lacked["note"].replace("sarees", kind.lower()), shopper
+    assert shop["parsed"]["articleType"] == [kind] and f"every product of articleType {kind!r}" in shop["note"], shop
+    # ... and the CLI (the shop's) says so too.
+    out = CliRunner().invoke(app, ["recommend", "text", kind.lower(), "--index", str(d), "--model",
+                                   str(tiny_tagger_path())])
+    assert f"every product of articleType {kind!r}" in " ".join(out.output.replace("│", " ").split()), out.output
 
 
 def test_index_stock_hides_and_shows_a_product_without_a_rebuild_and_the_api_does_too(tmp_path):

@@ -1237,6 +1237,8 @@ def recommend_text(
     from fashionrec.text_notes import (
         PRICE_HINT,
         arrivals_alone,
+        hidden_alone,
+        hidden_alone_said,
         ordered_search,
         price_alone,
         price_filter,
@@ -1363,6 +1365,9 @@ def recommend_text(
     if not recs:
         if not len(rec):
             note = EMPTY_INDEX
+        elif alone := hidden_alone(rec, rec.asked_for(query)):
+            # "ties" where the shop hides every tie: said to the shop, as the API's note to its key (stop 76)
+            note = hidden_alone_said(rec, alone)
         elif wanted and set(wanted) == {"price"}:
             note = f"no product priced {price_range_said(price, rec.currency())} matches {query!r}"
         elif wanted:

@@ -356,3 +356,52 @@ def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list
     if ordered[1]:
         said.append(ordered[1])
     return said + notes
+
+
+# The search a note offers where nothing matches, as the catalogue page's link does (pages.EXAMPLE_SEARCH).
+NOTHING_EXAMPLE = "blue jeans"
+
+
+def hidden_alone(rec, parsed: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Of ``parsed`` (what a search's words ask for: {column: values}, ``asked_for``'s), the values every product
+    of which the shop hides ({column: values}; {} where none): a search of them finds nothing, as of a type the
+    catalogue lacks, and said nothing of why (stop 76)."""
+    hidden = rec.hidden_rows()
+    if not hidden.any():
+        return {}
+    alone: dict[str, list[str]] = {}
+    for column, values in parsed.items():
+        if column not in rec.items:
+            continue
+        cells = rec.items[column].astype(str).to_numpy()
+        gone = [v for v in values if (cells == v).any() and not ((cells == v) & ~hidden).any()]
+        if gone:
+            alone[column] = gone
+    return alone
+
+
+def hidden_alone_said(rec, alone: dict[str, list[str]]) -> str:
+    """What the shop is told of ``alone`` (:func:`hidden_alone`): "every product of articleType 'Ties' (2) is hidden
+    by the shop, so none is listed; a shopper is told nothing matches"."""
+    each = [f"{column} {value!r} ({int((rec.items[column].astype(str) == value).sum())})"
+            for column, values in alone.items() for value in values]
+    return (f"every product of {' and of '.join(each)} is hidden by the shop, so none is listed; a shopper is told "
+            "nothing matches (`fashionrec index stock --unhide IDS` shows them)")
+
+
+def without_hidden(parsed: dict[str, list[str]], alone: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``parsed`` without the values of ``alone`` (:func:`hidden_alone`): what a shopper is told a search read, as
+    of a word the catalogue never had ("ties" read {'articleType': ['Ties']} where every tie is hidden)."""
+    kept = {column: [v for v in values if v not in alone.get(column, ())] for column, values in parsed.items()}
+    return {column: values for column, values in kept.items() if values}
+
+
+def nothing_said(query: str, filters: dict | None) -> str:
+    """The note of a text search that lists nothing: the API said nothing where the catalogue page says "Nothing in
+    the catalogue matches" (a type the catalogue lacks, one whose products are all hidden, a word no product has;
+    stop 76)."""
+    if filters:
+        return (f"no product matches {query!r} with the filters given ("
+                + ", ".join(f"{k}={v}" for k, v in filters.items()) + "): try fewer filters")
+    return (f"nothing in the catalogue matches {query!r}: try a product type, a colour or a brand, such as "
+            f"{NOTHING_EXAMPLE!r}")

@@ -19,18 +19,23 @@ from fashionrec.api.deps import (
     read_image,
     readable_query,
 )
+from fashionrec.api.hidden_reads import ShopRefusal
 from fashionrec.api.revalidation import answering
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_look, to_predictions, to_rec
 from fashionrec.catalog import is_greyscale
 from fashionrec.pairing import pairing_said, read_search
 from fashionrec.text_notes import (
     arrivals_alone,
+    hidden_alone,
+    hidden_alone_said,
+    nothing_said,
     ordered_search,
     price_alone,
     price_filter,
     search_said,
     searched_words,
     text_order,
+    without_hidden,
 )
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, read_ages
 from fashionrec.vocabulary import price_range
@@ -60,6 +65,7 @@ def search_by_text(
     response: Response,
     service: ServiceDep,
     root: RootDep,
+    refusal: ShopRefusal,
     filters: Filters,
     q: Annotated[str, Query(min_length=1, max_length=200, description="e.g. 'red summer dress'")],
     k: K = 10,
@@ -126,9 +132,17 @@ def search_by_text(
         # How the words were read where the results alone do not show it: "rose gold watch" listed "Copper"
         # watches without a word why (a shopper's trial); the catalogue page says the same.
         searched = corrected or query
+        # A type (colour, ...) whose products the shop all hides: said to the shop (its key); to a shopper, as a
+        # type the catalogue lacks, its reading left out (stop 76: 0 results, parsed the type, no note).
+        alone = hidden_alone(service.rec, parsed)
+        if alone and refusal is not None:
+            parsed = without_hidden(parsed, alone)
         note = " ".join([*([pairing_said(paired, repr)] if paired else []),
                          *search_said(service.rec, searched, filters, recs, aged, kids, dropped, unaged,
-                                      (order[2] if order else [], ordered))]) or None
+                                      (order[2] if order else [], ordered)),
+                         *([hidden_alone_said(service.rec, alone)] if alone and refusal is None else [])]) or None
+        if not recs and not note:       # as the catalogue page says it: the API said nothing (stop 76)
+            note = nothing_said(typed, {k: v for k, v in filters.items() if k != "price"})
     return RecList(results=[to_rec(r, root) for r in recs], left_out=left_out, corrected=corrected or respelt,
                    unmatched=unmatched, parsed=parsed, note=note, price=list(price) if price else None,
                    look=look and to_look(look, root))
