@@ -309,6 +309,11 @@ def _hidden_reads(c, hidden: int, sold: int) -> None:
             assert got.status_code == 404 and name not in got.text, (path, got.status_code, got.text[:300])
             # Said as typed: its number is not turned into its Handle for a stranger.
             assert "hidden by the shop" in got.text and ("red-dress" in got.text) == (typed == "red-dress"), got.text
+    # A list of ids (For you's saved products): left out and said as sent, not "unknown" (it stays saved).
+    listed = c.get(f"/api/items?ids=navy-tee,{hidden}").json()
+    assert [it["id_as_written"] for it in listed["items"]] == ["navy-tee"] and not listed["unknown"], listed
+    assert f"'{hidden}'" in listed["note"] and "red-dress" not in listed["note"] and name not in str(listed), listed
+    assert len(c.get(f"/api/items?ids=navy-tee,{hidden}", headers=key).json()["items"]) == 2
     wrong = c.get(f"/api/items/{hidden}", headers={"X-API-Key": "x" * 32})
     assert wrong.status_code == 404 and "not the server's" in wrong.json()["detail"], wrong.text
     # With the key, the shop reads it, said hidden; a shared cache keeps none of it, and its tag is no keyless 304.

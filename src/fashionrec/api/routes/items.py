@@ -55,6 +55,7 @@ def browse_items(
     response: Response,
     service: ServiceDep,
     root: RootDep,
+    refusal: ShopRefusal,
     filters: Filters,
     q: Annotated[str | None, Query(max_length=200, description="Words in the product name.")] = None,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -91,10 +92,18 @@ def browse_items(
             unknown = list(dict.fromkeys(w for w in wanted if w not in service.rec.items.index))
             if unknown and not skip_unknown:
                 _no_such_ids(service.rec, unknown)
-            found = [to_item(service.rec.item(w), w, root) for w in wanted if w not in unknown]
+            # The products the shop hides: the shop's alone (its key), as each one's own read (api.hidden_reads); a
+            # saved list's went to anyone, name and price (stop 76). Left out, said as sent, not listed as unknown:
+            # a shopper's saved product stays saved until the shop shows it again (For you keeps it).
+            hidden = ({w for w in wanted if w not in unknown and service.rec.is_hidden(w)} if refusal is not None
+                      else set())
+            withheld = [t for t, w in zip(typed, wanted, strict=True) if w in hidden]
+            found = [to_item(service.rec.item(w), w, root) for w in wanted if w not in unknown and w not in hidden]
             unknown_as_written = service.rec.ids_as_written(unknown)
+        note = (f"{len(withheld)} of the ids ({', '.join(map(repr, withheld[:10]))}) name products not shown in the "
+                "shop now: left out (the shop's X-API-Key reads them)" if withheld else None)
         return ItemPage(total=len(found), offset=0, limit=len(found), items=found, unknown=unknown,
-                        unknown_as_written=unknown_as_written)
+                        unknown_as_written=unknown_as_written, note=note)
     limit = limit or PAGE_LIMIT
     q = readable_query(q) if q and q.strip() else None     # blank: the whole catalogue, as the web UI's box
     with answering(service, request, response, include_sold_out):
