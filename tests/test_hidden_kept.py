@@ -122,7 +122,7 @@ def test_index_stock_hides_and_shows_a_product_without_a_rebuild_and_the_api_doe
     assert again.is_hidden(first) and again.is_hidden(second)
     assert not _everything_listed(again, src) & {first, second}
     with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path(), api_key=KEY))) as c:
-        assert c.get(f"/api/items/{first}").json()["hidden"] is True
+        assert c.get(f"/api/items/{first}", headers={"X-API-Key": KEY}).json()["hidden"] is True     # (stop 76)
         assert c.put(f"/api/items/{first}/hidden", json={"hidden": False}).status_code == 401
         got = c.put(f"/api/items/{first}/hidden", json={"hidden": False}, headers={"X-API-Key": KEY})
         assert got.status_code == 200 and got.json()["changed"] is True and got.json()["hidden_in_index"] == 1

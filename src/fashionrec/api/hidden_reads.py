@@ -30,7 +30,7 @@ def key_refused(settings, sent: str | None) -> str | None:
     if not sent:
         return "send the server's key (its FASHIONREC_API_KEY) in the X-API-Key header to read it"
     if not secrets.compare_digest(sent.encode(), settings.api_key.encode()):
-        return "the X-API-Key sent is not the server's (its FASHIONREC_API_KEY)"
+        return "the X-API-Key sent is not the server's (its FASHIONREC_API_KEY), which reads it"
     return None
 
 
@@ -51,8 +51,7 @@ def hidden_to(rec, item_id: int, typed: str, refusal: str | None) -> str | None:
     if not rec.is_hidden(item_id):
         return None
     if refusal is not None:
-        raise NotFoundError(f"product {str(typed).strip()!r} is hidden by the shop: not shown without the API key "
-                            f"({refusal})", shopper=UNLISTED)
+        raise NotFoundError(f"product {str(typed).strip()!r} is hidden by the shop: {refusal}", shopper=UNLISTED)
     why = rec.item(item_id).get("hidden_by")
     return (f"product {rec.id_said(item_id)} is hidden by the shop ({why}): answered for the API key; a shopper "
             "gets a 404")
