@@ -175,6 +175,8 @@ def test_a_rebuild_keeps_the_hands_hide_over_any_file_and_a_files_hide_until_a_n
     assert hidden_at_build({}, ids, {HIDDEN: {"1": HIDDEN_BY_HAND}, HIDDEN_BUILT: [1]}) == {1: HIDDEN_BY_HAND}
     # Hidden by an export through --from since the build, then shown by the file rebuilt: shown (it was kept).
     assert hidden_at_build({}, ids, {HIDDEN: {"2": HIDDEN_BY_FILE}, HIDDEN_BUILT: []}) == {}
+    # ... but rebuilt from a file with no visibility column, which shows nothing: kept (stop 76, h76review).
+    assert hidden_at_build({}, ids, {HIDDEN: {"2": HIDDEN_BY_FILE}}, file_says=False) == {2: HIDDEN_BY_FILE}
     # Shown by hand since the build, the file hiding it as it did then: shown (as before).
     assert hidden_at_build({3: why}, ids, {HIDDEN: {}, HIDDEN_BUILT: [3]}) == {}
 

@@ -345,7 +345,8 @@ class IndexBuilding:
                     # shown since the build replaced kept as its levels are; and the file's, for the next rebuild.
                     # Also where the file has no such column: a product hidden by `index stock --hide` or the API
                     # was shown again by the next rebuild without a word (stop 75's review).
-                    hidden = hidden_at_build(catalog.report.hidden, ids, before_now)
+                    hidden = hidden_at_build(catalog.report.hidden, ids, before_now,
+                                             file_says=bool(catalog.report.visibility_columns))
                     manifest.update(with_hidden({}, hidden))
                     if catalog.report.visibility_columns and (kept := kept_by_hand(hidden, catalog.report.hidden)):
                         # Said, as `index stock --from` says them (stop 75): the file shows them, the hand's word wins.

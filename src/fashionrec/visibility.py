@@ -128,7 +128,8 @@ def with_hidden(manifest: dict, hidden: dict[int, str]) -> dict:
     return {**manifest, HIDDEN: {str(i): hidden[i] for i in sorted(hidden)}}
 
 
-def hidden_at_build(report_hidden: dict[int, str], ids, previous: dict | None) -> dict[int, str]:
+def hidden_at_build(report_hidden: dict[int, str], ids, previous: dict | None,
+                    file_says: bool = True) -> dict[int, str]:
     """The products a build hides ({id: why}): those of ``report_hidden`` (the catalogue's file's, the loader's) among
     ``ids`` (the products indexed), with the hides and unhides set since the build of ``previous`` (the manifest of
     the index this build replaces, None where none) kept as a level set since is kept (stock_kept).
@@ -138,7 +139,11 @@ def hidden_at_build(report_hidden: dict[int, str], ids, previous: dict | None) -
     or `--from`'s) is shown by a newer file that shows it; one shown by hand since stays shown while the file hides
     it as it did at that build (a file that changed its word since wins). A rebuild showed a product hidden by hand
     once a file had hidden it and a newer one showed it (the hand's word lost under the file's), and kept hidden one
-    an `--from` had hidden (recorded as the hand's)."""
+    an `--from` had hidden (recorded as the hand's).
+
+    ``file_says``: whether the catalogue's file has a column saying which products are hidden. One with none (the
+    Kaggle styles.csv) shows nothing: an export's hide set through `--from` stands as the hand's does (stop 76,
+    h76review: a rebuild from such a file showed the 3 products an export had hidden, without a word)."""
     held = set(int(i) for i in ids)
     hidden = {i: why for i, why in report_hidden.items() if i in held}
     if not previous:
@@ -146,7 +151,7 @@ def hidden_at_build(report_hidden: dict[int, str], ids, previous: dict | None) -
     # (No HIDDEN_BUILT: built of a file without such a column, which hid none; its hides were all set since.)
     built, now = {int(i) for i in previous.get(HIDDEN_BUILT) or ()}, hidden_ids(previous)
     for i, why in now.items():
-        if i in held and why == HIDDEN_BY_HAND:
+        if i in held and (why == HIDDEN_BY_HAND or why == HIDDEN_BY_FILE and not file_says):
             hidden[i] = why         # the hand's, whatever the file says (its word kept over the file's)
     for i in built - set(now):
         if i in hidden:
