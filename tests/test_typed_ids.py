@@ -283,6 +283,8 @@ def test_a_photos_address_is_the_id_as_written_unless_a_slash_would_break_it() -
     assert image_url(7, "SKU-10021", "/recs") == "/recs/images/SKU-10021.jpg"
     assert image_url(7, "navy tee#2") == "/images/navy%20tee%232.jpg"
     assert image_url(7, "ts_navy/42") == image_url(7, "0000007") == image_url(7, None) == "/images/7.jpg"
+
+
 def test_the_python_verbs_take_an_id_as_the_shop_writes_it(shop_index) -> None:
     # Stop 75's new user, following the README's Python column: Recommender.load(dir).similar("a-handle") said
     # "item id must be an integer, got 'a-handle'" where `recommend similar a-handle` and the API took it.
@@ -300,3 +302,9 @@ def test_the_python_verbs_take_an_id_as_the_shop_writes_it(shop_index) -> None:
                                                                                      exclude_ids=["navy-tee"])]
     with pytest.raises(NotFoundError, match="no product 'no-such-handle'"):
         rec.similar("no-such-handle")
+    # A Handle of digits ("2024", no product's number) as the API reads it: "no product 2024", and an exclude_ids
+    # of it left the product in (stop 76, h76review).
+    rec.manifest = {**rec.manifest, "ids_as_written": {**rec.manifest["ids_as_written"], str(tee): "2024"}}
+    assert rec.item("2024")["id"] == tee == rec.id_typed("2024")
+    assert [r.id for r in rec.similar("2024", k=5)] == [r.id for r in rec.similar(tee, k=5)]
+    assert tee not in [r.id for r in rec.similar(belt, k=len(rec.items) - 1, exclude_ids=["2024"])]

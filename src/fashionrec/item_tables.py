@@ -519,12 +519,18 @@ class ItemTables:
         """``item_id`` as :meth:`_as_id` reads it, or, a text that is no number where this index records the shop's
         spellings, the product its export wrote so (a Shopify Handle; :meth:`id_named`): the CLI and the API took
         a Handle, and ``Recommender.similar("lee-men-purple-check-shirt")`` said "item id must be an integer"
-        (stop 75's new user, in Python as the README has it)."""
+        (stop 75's new user, in Python as the README has it). Digits too where no product has that number and they
+        are a shop's Handle ("2024"), as the API reads them (:meth:`id_typed`): ``similar("2024")`` said "no product
+        2024", and ``exclude_ids=["2024"]`` left the product in (stop 76, h76review)."""
         if isinstance(item_id, str) and self.manifest.get(IDS_AS_WRITTEN):
             try:
-                int(item_id)
+                number = int(item_id)
             except ValueError:
                 return self.id_named(item_id)
+            if number not in self._row:
+                spelt = self._typed_reader()(item_id)
+                if spelt is not None:
+                    return spelt
         return self._as_id(item_id)
 
     def _check_id(self, item_id: int) -> int:
