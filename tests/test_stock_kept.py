@@ -16,6 +16,7 @@ from fashionrec.catalog import load_catalog
 from fashionrec.cli import app
 from fashionrec.recommend import Recommender
 from fashionrec.tagger import Tagger
+from fashionrec.visibility import HIDDEN_BY_FILE, HIDDEN_BY_HAND, hidden_ids
 
 
 def _levels(rec: Recommender, ids: list[int]) -> list[float]:
@@ -75,6 +76,11 @@ def test_levels_and_hides_set_through_the_api_on_a_catalogue_without_such_column
     # ... and one an export hid through `index stock --from`: this styles.csv says nothing of it, yet the rebuild
     # showed it again (stop 76, h76review: 3 of 3 an export hid were shown).
     rec.set_hidden({ids[5]: True}, by_file=[ids[5]])
+    # ... and an added product an export hid: carried over as the export's hide, not the hand's (which a newer export
+    # showing it would not undo; stop 76, h76review).
+    added_by_file = rec.add_product(Image.open(rec.item(ids[6])["image_path"]), {
+        "productDisplayName": "Roadster Men Grey Tee", "articleType": "Tshirts", "gender": "Men"})
+    rec.set_hidden({added_by_file: True}, by_file=[added_by_file])
     with caplog.at_level(logging.INFO, logger="fashionrec.index_build"):
         rec = Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), d, progress=False)
     # A Python caller hears it in the log (the CLI leaves that line to its summary).
@@ -84,6 +90,8 @@ def test_levels_and_hides_set_through_the_api_on_a_catalogue_without_such_column
     for loaded in (rec, Recommender.load(d, tiny_tagger_path())):
         assert loaded.is_hidden(ids[3]) and loaded.is_hidden(added) and not loaded.is_hidden(ids[2])
         assert loaded.is_hidden(ids[5]), "an export's hide, of which styles.csv says nothing, was dropped"
+        why = hidden_ids(loaded.manifest)
+        assert why[added_by_file] == why[ids[5]] == HIDDEN_BY_FILE and why[added] == HIDDEN_BY_HAND, why
         assert {ids[3], ids[5], added}.isdisjoint(int(i["id"]) for i in loaded.browse(None, limit=500)[1])
 
 

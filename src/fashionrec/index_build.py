@@ -72,7 +72,7 @@ from fashionrec.stock import STOCK
 from fashionrec.stock_kept import keep_levels_set_since, stock_kept_said, write_built_levels
 from fashionrec.tagger import Tagger, embedding_sha256
 from fashionrec.text_encoder import TEXT_MODEL_NAME, product_text, text_model_sha256
-from fashionrec.visibility import HIDDEN_BUILT, hidden_at_build, hidden_ids, kept_by_hand, with_hidden
+from fashionrec.visibility import HIDDEN_BUILT, HIDDEN_BY_FILE, hidden_at_build, hidden_ids, kept_by_hand, with_hidden
 
 log = logging.getLogger(__name__)
 # The ``extra`` of a build's closing lines that `fashionrec index build` says in its own summary (what changed, the
@@ -381,7 +381,11 @@ class IndexBuilding:
                 # shown again (stop 75's review). No file says anything of it.
                 hidden_added = sorted({int(m["id"]) for m, _, _ in carried} & set(hidden_ids(before_now)))
                 if hidden_added:
-                    rec.set_hidden(dict.fromkeys(hidden_added, True), save=False)
+                    # Each as it was hidden: an export's hide (`--from`) stays one that a newer export showing the
+                    # product undoes; recorded as the hand's, it stood against every later export (stop 76, h76review).
+                    by_file = [i for i, why in hidden_ids(before_now).items() if why == HIDDEN_BY_FILE]
+                    rec.set_hidden(dict.fromkeys(hidden_added, True), save=False,
+                                   by_file=set(by_file) & set(hidden_added))
                 if carried:
                     rec.manifest["kept_added_ids"] = [int(m["id"]) for m, _, _ in carried]
                 if replaced_ids:
