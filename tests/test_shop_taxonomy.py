@@ -42,6 +42,26 @@ def test_a_shopify_exports_product_category_gives_its_categories_and_is_said(tmp
                      and "1 row without one (ids plain)" in said[0]), said
 
 
+def test_a_category_that_names_no_type_gives_no_articletype(tmp_path: Path) -> None:
+    # "Apparel & Accessories > Clothing" with no Type filed a T-shirt as articleType "Clothing", which the tagger's
+    # reading of its photo would otherwise give (stop 76, h76review: 5 of 7 rows so, "Activewear" and "Apparel &
+    # Accessories" among them).
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text(
+        "Handle,Title,Product Category,Type\n"
+        "tee,Roadster Men Tee,Apparel & Accessories > Clothing,\n"
+        "set,Nike Men Track Set,Apparel & Accessories > Clothing > Activewear,\n"
+        'bag,Baggit Women Bag,"Apparel & Accessories > Handbags, Wallets & Cases",\n'
+        "any,Some Men Thing,Apparel & Accessories,\n"
+        "romper,Gini Girls Romper,Apparel & Accessories > Clothing > One-Pieces > Jumpsuits & Rompers,\n")
+    save_column_map(tmp_path, {"Title": "productDisplayName", "Type": "articleType"})
+    table = load_catalog(tmp_path, check_images=False, progress=False, warn=False).table
+    types = dict(zip(table["productDisplayName"], table["articleType"].astype(object).fillna(""), strict=True))
+    assert types == {"Roadster Men Tee": "", "Nike Men Track Set": "", "Baggit Women Bag": "", "Some Men Thing": "",
+                     "Gini Girls Romper": "Jumpsuits & Rompers"}, types
+    assert table.set_index("productDisplayName").loc["Roadster Men Tee", "masterCategory"] == "Apparel"
+
+
 def test_a_taxonomy_path_is_read_deepest_first_and_its_root_is_no_part_said() -> None:
     assert read_taxonomy("Apparel & Accessories > Handbags, Wallets & Cases > Wallets & Money Clips")[:2] == (
         "Accessories", "Wallets")

@@ -2914,6 +2914,11 @@ def _taxonomy(values: list[str], path: str, report: DataReport, item_id: int) ->
     values = list(values)
     read = read_taxonomy(path)
     last = path.split(">")[-1].strip()
+    # Not a last part that names a category, no type: "Apparel & Accessories > Clothing" filed its T-shirts and tops
+    # as articleType "Clothing" ("Activewear", "Apparel & Accessories" too), where left empty the tagger's reading
+    # of the photo gives one (stop 76, h76review). A part read as none ("Jumpsuits & Rompers") is the shop's type.
+    as_type = read_taxonomy(last)
+    last = last if as_type.sub or as_type.unread else ""
     for at, value in ((_MASTER_AT, read.master), (_SUB_AT, read.sub), (_TYPE_AT, last)):
         if value and not values[at]:
             values[at] = value
