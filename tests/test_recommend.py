@@ -7918,6 +7918,9 @@ def test_a_groom_a_black_tie_event_and_a_monsoon_jacket_are_said_as_read(rec):
     usage = "The catalogue files products by usage, not occasion: this reads"
     assert f"{usage} 'groom' as Ethnic, for men." in rec.reading_notes("groom")
     assert f"{usage} 'bridesmaid' as Ethnic, for women." in rec.reading_notes("bridesmaid")
+    # The groom's mother's saree is no man's (stop 76, h76review: men's kurtas, "no sarees for men").
+    assert f"{usage} 'groom' as Ethnic." in rec.reading_notes("mother of the groom saree")
+    assert "gender" not in rec.asked_for("mother of the groom saree")
     assert f"{usage} 'black tie' as Formal; {listed}." in rec.reading_notes("black tie event", None, listed)
     if rec.parse_query("jacket for monsoon").get("articleType") == ["Rain Jacket"]:     # the fixture has the type
         assert f"This reads 'jacket for monsoon' as rain jackets; {listed}." in rec.reading_notes(

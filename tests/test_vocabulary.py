@@ -301,3 +301,10 @@ def test_a_word_for_a_wearer_at_an_occasion_reads_as_both():
     # Other words, and words that only hold one ("grooming kit", "bride"), stay as typed; so does a black tie.
     for typed in ("grooming kit", "bride", "bridal lehenga", "black tie", "black tie for men", "black ties"):
         assert read_wearer_occasions(typed) == typed
+    # Beside another person or wearer, the wedding alone: "mother of the groom saree" listed men's kurtas and said
+    # "The catalogue has no sarees for men" (stop 76, h76review).
+    for typed, read in (("mother of the groom saree", "mother of the wedding saree"),
+                        ("groom's sister", "wedding's sister"), ("bride and groom", "bride and wedding"),
+                        ("groom for women", "wedding for women"), ("bridesmaid for men", "wedding for men")):
+        assert read_wearer_occasions(typed) == read, typed
+    assert read_wearer_occasions("kurta for groom") == "kurta for wedding for men"

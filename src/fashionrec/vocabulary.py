@@ -363,11 +363,34 @@ DRESS_CODE = re.compile(r"\b(?:black|white)[\s-]+tie\b(?=[\s-]+(?:events?|party|
                         re.IGNORECASE)
 
 
+# Words for someone at a wedding other than its groom or bridesmaid, beside GENDER_WORDS: with one, or with "of the
+# groom" or "groom's", the groom is whose wedding it is, not the wearer (stop 76, h76review: "mother of the groom
+# saree" listed men's kurtas, "The catalogue has no sarees for men").
+OTHER_PERSON_WORDS = frozenset({"mother", "aunt", "uncle", "grandmother", "grandma", "granny", "grandfather",
+                                "grandpa", "cousin", "niece", "nephew", "friend", "friends", "guest", "guests", "bride",
+                                "brides", "relative", "relatives", "family", "parents"})
+_NOT_THE_WEARER = re.compile(rf"\bof\s+(?:the\s+|a\s+|my\s+|our\s+|your\s+)?(?:{'|'.join(WEARER_OCCASIONS)})\b|"
+                             rf"\b(?:{'|'.join(WEARER_OCCASIONS)})\s*['\u2019]s?(?!\w)", re.IGNORECASE)
+
+
+def _wearer_occasion(word: str, query: str) -> str:
+    """What ``word`` (of :data:`WEARER_OCCASIONS`) in ``query`` reads as: the occasion and its wearer, or the
+    occasion alone where the query names another person ("mother of the groom", "groom's sister", "bride and
+    groom") or another wearer ("groom for women")."""
+    meant = WEARER_OCCASIONS[word.lower()]
+    words = {w.lower() for w in re.findall(r"[a-z]+", query, flags=re.IGNORECASE)}
+    if _NOT_THE_WEARER.search(query) or words & (OTHER_PERSON_WORDS | set(GENDER_WORDS)):
+        return meant.split(" for ")[0]
+    return meant
+
+
 def read_wearer_occasions(query: str) -> str:
     """``query`` with each word of :data:`WEARER_OCCASIONS` as the occasion and wearer it means ("groom wear" ->
-    "wedding for men wear") and a dress code (:data:`DRESS_CODE`) as "formal"; other words as typed."""
+    "wedding for men wear"; the occasion alone beside another person: :func:`_wearer_occasion`) and a dress code
+    (:data:`DRESS_CODE`) as "formal"; other words as typed."""
     query = DRESS_CODE.sub("formal", query)
-    return re.sub(r"[a-z]+", lambda w: WEARER_OCCASIONS.get(w[0].lower(), w[0]), query, flags=re.IGNORECASE)
+    return re.sub(r"[a-z]+", lambda w: _wearer_occasion(w[0], query) if w[0].lower() in WEARER_OCCASIONS else w[0],
+                  query, flags=re.IGNORECASE)
 
 
 def type_phrase_turned(query: str, types: TypeWords) -> str:
@@ -391,7 +414,7 @@ def occasion_words_read(query: str, types: TypeWords) -> list[tuple[str, str]]:
     (stop 75)."""
     read = [(m[0], "formal") for m in DRESS_CODE.finditer(query)]
     coded = DRESS_CODE.sub("formal", query)
-    read += [(w, WEARER_OCCASIONS[w.lower()]) for w in re.findall(r"[a-z]+", coded, flags=re.IGNORECASE)
+    read += [(w, _wearer_occasion(w, coded)) for w in re.findall(r"[a-z]+", coded, flags=re.IGNORECASE)
              if w.lower() in WEARER_OCCASIONS]
     worn = read_wearer_occasions(query)
     turned = type_phrase_turned(worn, types)
