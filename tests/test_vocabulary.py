@@ -308,3 +308,12 @@ def test_a_word_for_a_wearer_at_an_occasion_reads_as_both():
                         ("groom for women", "wedding for women"), ("bridesmaid for men", "wedding for men")):
         assert read_wearer_occasions(typed) == read, typed
     assert read_wearer_occasions("kurta for groom") == "kurta for wedding for men"
+
+
+def test_goggles_are_sunglasses_and_a_swimmers_are_swimwear():
+    # Stop 75: "goggles" listed 3 eyeliners and a swimming cap among its first ten by meaning; Indian English says
+    # it of sunglasses. A swimmer's goggles are filed as Swimwear (Nabaiji's), so "swimming goggles" stays there.
+    words = TypeWords(_items([("Sunglasses", "Eyewear", "Accessories"), ("Swimwear", "Innerwear", "Apparel"),
+                              ("Kajal and Eyeliner", "Eyes", "Personal Care")]))
+    assert words.types("goggles") == words.types("goggle") == ["Sunglasses"]
+    assert words.types("swimming goggles") == words.types("swim goggles") == ["Swimwear"]

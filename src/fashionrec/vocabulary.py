@@ -148,6 +148,10 @@ SYNONYMS: dict[str, list[str]] = {
     "specs": ["Sunglasses"],        # the catalogue's only eyewear
     "spectacles": ["Sunglasses"],
     "glasses": ["Sunglasses"],
+    # Indian English for sunglasses: "goggles" listed 3 eyeliners and a swimming cap among its first ten by meaning
+    # (stop 75). A swimmer's are filed as Swimwear (Nabaiji's "Swimming Goggles", the one product so named).
+    "goggles": ["Sunglasses"],
+    **dict.fromkeys(("swimming goggles", "swim goggles"), ["Swimwear"]),
     "slippers": ["Flip Flops", "Sandals"],
     "chappals": ["Flip Flops", "Sandals", "Flats"],     # the catalogue's women's sandals are mostly Flats
     "sleepers": ["Flip Flops", "Sandals"],      # Indian English for slippers ("sleeker" was suggested)
@@ -213,7 +217,9 @@ LAST_WORD_NOT = frozenset({"chain"})
 # listed every T-shirt in the catalogue's order, round necks first; "hoodie" every sweatshirt).
 KINDS = frozenset({"polo", "hoodie", "hoody", "cardigan", "chino", "jogger", "gown", "beanie", "parka", "anorak",
                    "windcheater", "tuxedo", "miniskirt", "smartwatch", "sneaker", "blouse", "frock", "brogue", "jhumka",
-                   "turtleneck", "sundress", "moccasin", "loafer", "derby", "oxford"})
+                   "turtleneck", "sundress", "moccasin", "loafer", "derby", "oxford",
+                   # the page's "goggles" listed 967 sunglasses with Oakley's "Driving Goggles" after (stop 76)
+                   "goggle"})
 # Type words of SYNONYMS that mean their types as typed, not in their other forms: "oxfords" is shoes, "oxford" the
 # names' word for shoes and shirts alike (Wrangler's "Nimrod Oxford" shirts led "oxford shirt"). "derbies" so too:
 # in every form its word was one of both types' (an alias of every product of them), so that the page's "derby shoes"
