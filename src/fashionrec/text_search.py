@@ -65,6 +65,7 @@ from fashionrec.vocabulary import (
     PLACE_SEASONS,
     QUALIFIED,
     SEASON_SYNONYMS,
+    SPORT_KITS,
     STAND_INS,
     SYNONYMS,
     UNJOINED,
@@ -128,6 +129,9 @@ def price_order_key(prices: np.ndarray, sort: str, strict: bool = True) -> tuple
     cheaper = prices <= median
     return np.where(priced, np.where(cheaper if sort == "price" else ~cheaper, 0, 1), 2), median
 RELEVANT_TEXT_SIMILARITY = 0.35
+# How a note says an occasion read as a usage begins ("... this reads 'office' as Formal"): the page goes on from
+# it ("; choose a Type to narrow it").
+OCCASION_READ = "The catalogue files products by usage, not occasion:"
 
 
 # How much a product of a colour that looks near the one asked for (colours.nearness: 1 for the same, 0 from
@@ -363,6 +367,54 @@ def _turns_as_read(rows: Iterator[int], masks: list[np.ndarray]) -> Iterator[int
     yield from queues[-1]       # the rows of no part, last (every row has been read by now)
 
 
+def _occasions_typed(words: list[str]) -> list[str]:
+    """The occasion phrases of :data:`~fashionrec.vocabulary.USAGE_WORDS` among a query's search ``words``, as
+    written ("datenight" -> "date night")."""
+    phrases = {norm(phrase): phrase for phrase in USAGE_WORDS}
+    return [phrases[w] for w in dict.fromkeys(words) if w in phrases]
+
+
+def _sides_in_turn(rows: Iterable[int], sides: list[np.ndarray]) -> Iterator[int]:
+    """``rows`` (ranked) with the rows of ``sides`` (two (n,) bool, men's and women's) taking turns, the first side
+    first, and a row of neither in its place among those before it (a unisex "Wedding Bag" named for the occasion
+    2nd for "wedding", not after every man's and woman's product): "outfit for a wedding" listed 43 women's saris
+    before anything for a man. Read only as far as the turns need."""
+    rows = iter(rows)
+    pending: collections.deque = collections.deque()        # read, not given, in ranked order
+    queues: list[collections.deque] = [collections.deque() for _ in sides]
+    given: set[int] = set()
+
+    def read() -> bool:
+        row = next(rows, None)
+        if row is None:
+            return False
+        pending.append(row)
+        side = next((j for j, m in enumerate(sides) if m[row]), None)
+        if side is not None:
+            queues[side].append(row)
+        return True
+
+    def give(row: int) -> int:
+        given.add(row)
+        return row
+
+    turn = 0
+    while True:
+        while pending and pending[0] in given:
+            pending.popleft()
+        if not pending and not read():
+            return
+        head = pending[0]
+        if not any(m[head] for m in sides):
+            yield give(pending.popleft())
+            continue
+        while not queues[turn] and read():      # the turn's side's next row, read further where needed
+            pass
+        side = turn if queues[turn] else 1 - turn
+        yield give(queues[side].popleft())
+        turn = 1 - side
+
+
 # GIFT_FILLERS as search_words reads them ("christmas" is "christma", "xmas" "xma").
 _GIFT_FILLERS = GIFT_FILLERS | {singular(w) for w in GIFT_FILLERS}
 
@@ -546,6 +598,8 @@ class TextScores(NamedTuple):
     anyones: np.ndarray             # (n,) bool, grown-ups' unisex products standing in for a child's (_anyones)
     gift: bool                      # a gift with no type named (_gift_alone): its types take turns
     parts: list[np.ndarray] | None  # per part of a query for several types, (n,) bool, its rows: they take turns
+    sides: list[np.ndarray] | None  # men's and women's rows, where it names no wearer and both wear what it reads
+    #                                 as (_wearer_masks): they take turns
     reading: QueryReading           # what browse ranks by too
     filed_kinds: np.ndarray         # (n,) bool, rows filed under its usage whose names say a kind its look takes:
     #                                 first in their tier (fashionrec.occasions: a silk kurta for a wedding)
@@ -1026,6 +1080,13 @@ class TextSearch:
                 rows = _taking_turns(rows, masks, tiers=ranks >> _TIER_BIT)
             elif masks := self._stand_in_masks(q):    # "suit": a blazer, a kurta set, a Nehru jacket ...
                 rows = _taking_turns(rows, masks, rest_last=True)     # then a tracksuit named "Suit"
+            elif masks := self._wearer_masks(q, parsed, words):
+                # Men's and women's in turn: "outfit for a wedding" listed 43 saris named "Wedding". Among those
+                # alike above the bits of the occasion's name and usage (bit 6 down): clothes still before a bag
+                # for "wedding wear", not a side's bag in its turn.
+                tier = ranks >> 7
+                rows = np.concatenate([np.fromiter(_sides_in_turn(rows[tier == t], masks), np.int64)
+                                       for t in np.unique(tier)[::-1]])
             elif masks := self._brand_type_masks(q, parsed, rows):
                 # Within each tier: the freebies and kids' products still after the rest.
                 rows = _taking_turns(rows, masks, rest_last=True, tiers=ranks)
@@ -1715,6 +1776,32 @@ class TextSearch:
             return None
         return [self._is("articleType", t) for t in types]
 
+    def _wearer_masks(self, query: str, parsed: dict[str, list[str]], words: list[str]) -> list[np.ndarray] | None:
+        """[men's rows, women's rows], for them to take turns, where ``query`` (its :meth:`parse_query` ``parsed``,
+        its search ``words``) names no wearer and both wear what it reads as: an occasion alone (no type, not a
+        sport's kit, which lists its own pieces), or a thing the catalogue has no type of whose stand-ins are both's
+        ("suit"); None otherwise. "outfit for a wedding" listed two pages of women's saris (its names say "Wedding"),
+        nothing for a man, and "suit for wedding" ten women's kurta sets before the men's Nehru jackets (stop 75's
+        shoppers). Men first (a suit's), unless more of the products named for the occasion are women's: the page
+        lists those first ("wedding": FNF's "Wedding Collection" saris)."""
+        if parsed.get("gender") or self._gift_alone(words) or self._brand_named(query).any():
+            return None
+        occasion = [w for w in _occasions_typed(words) if w not in SPORT_KITS]
+        stand_ins = [t for ts in self.stand_ins(query).values() for t in ts]
+        if occasion and "articleType" not in parsed and "usage" in parsed:
+            kinds = self._is("usage", parsed["usage"])
+        elif len(stand_ins) > 1:
+            kinds = self._is("articleType", stand_ins)
+        else:
+            return None
+        # Each side whole, not only what it reads as: a product named for the occasion but filed otherwise (Murcia's
+        # 8 Casual "Office" handbags) in its side's turn, not ahead of every turn.
+        masks = [self._is("gender", wearer) for wearer in ("Men", "Women")]
+        if not all((kinds & m).any() for m in masks):
+            return None
+        named = self._named_for_occasion(words) if occasion else np.zeros(len(self.items), bool)
+        return masks[::-1] if (named & masks[1]).sum() > (named & masks[0]).sum() else masks
+
     def _attribute_phrases(self, query: str, brands: bool = True) -> list[tuple[str, str, list[str]]]:
         """(filter key, phrase, values) for each phrase of ``query`` read as a type, colour, wearer, usage or
         season, longest phrases first: "navy blue", "sports shoes", "t-shirt" (so "formal shoes" is a type,
@@ -1822,7 +1909,7 @@ class TextSearch:
         # ones fill the k places.
         base = (np.ones(len(self.items), bool) if base is None else base) & ~self.hidden_sold_out()
         (matches, sims, allowed, later, kinds, aside, near_colour, asked_colours, kin, stood_in, anyones, gift, parts,
-         reading, filed_kinds) = self._text_scores(query, wearer_chosen=bool(filters and filters.get("gender")))
+         sides, reading, filed_kinds) = self._text_scores(query, wearer_chosen=bool(filters and filters.get("gender")))
         if allowed is not None:
             base = base & allowed
         # Items matching every parsed attribute come first, then those matching ever smaller subsets
@@ -1894,6 +1981,8 @@ class TextSearch:
                 spread = _spread_names(rows, ranking, name_of, NAME_REPEAT_PENALTY)
                 if parts:       # each type asked for in turn, as browse lists them: "kurta or saree" was 24 kurtas
                     spread = _turns_as_read(spread, parts)
+                elif sides:     # men's and women's in turn: "outfit for a wedding" was 10 women's saris
+                    spread = _sides_in_turn(spread, sides)
                 yield from ((r, subset) for r in spread)
 
         # Second listings of the same photo are dropped; fetch further until k distinct ones (or no more).
@@ -1975,6 +2064,8 @@ class TextSearch:
             # "shirts for men & heels for women": each type for its own wearer, not 23 women's heels and a
             # women's shirt (a code review).
             matches["articleType"] = np.logical_or.reduce(parts)
+        # Men's and women's in turn where it names no wearer ("outfit for a wedding"), not a kit's pieces'.
+        sides = None if parts else self._wearer_masks(query, parsed, words)
         gift = self._gift_alone(words) is not None
         # Not for a gift: its types are the reading of "gift", not a type asked, so a child's own products of other
         # types come before grown-ups' (stop 67: "gift for my daughter" in a 1,500-product shop listed 2 kids'
@@ -2033,11 +2124,11 @@ class TextSearch:
         near_colour = self._near_colour(asked)
         if not query:
             return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later, kinds, aside,
-                              near_colour, asked, kin, stood_in, anyones, gift, parts, reading, filed_kinds)
+                              near_colour, asked, kin, stood_in, anyones, gift, parts, sides, reading, filed_kinds)
         with one_blas_thread:
             return TextScores(matches, self.text_embeddings @ query_vector(self._as_meant(query)), allowed, later,
-                              kinds, aside, near_colour, asked, kin, stood_in, anyones, gift, parts, reading,
-                              filed_kinds)
+                              kinds, aside, near_colour, asked, kin, stood_in, anyones, gift, parts, sides,
+                              reading, filed_kinds)
 
     def _occasion_kinds(self, parsed: dict[str, list[str]], words: list[str] | None = None) -> np.ndarray:
         """(n,) bool: the products of the types ``parsed`` (a :meth:`parse_query`) asks for, of a kind the look of
@@ -2356,8 +2447,13 @@ class TextSearch:
             said = (said_types(meant["articleType"]) if "articleType" in meant
                     else " or ".join(meant.get("usage", [])) or read)
             usage = "articleType" not in meant and "usage" in meant
-            notes.append((("The catalogue files products by usage, not occasion: this" if usage else "This")
+            notes.append(((f"{OCCASION_READ} this" if usage else "This")
                           + f" reads {typed!r} as {said}" + (f", for {wearers}" if wearers else ""), ".", "."))
+        occasion = self.occasions_read(query, filters)
+        if occasion and not any(isinstance(n, tuple) and n[0].startswith(OCCASION_READ) for n in notes):
+            # An occasion word alone, as "groom" is said: the API said nothing of "office" or "diwali", where the
+            # page said "this reads 'office' as Formal" in a notice of its own (stop 75, h75msg).
+            notes.append(occasion + ".")
         for key, phrase, values in phrases:
             # A shop's own name for a Kaggle type, said: "blue jeans for women" listed the shop's Denim without a
             # word of why (its words reach it since stop 64, TypeWords.renamed).
@@ -2450,6 +2546,20 @@ class TextSearch:
         last = max((i for i, n in enumerate(notes) if isinstance(n, tuple)), default=None) if listed else None
         return [n if isinstance(n, str) else n[0] + (f"; {listed}{n[-1]}" if i == last else n[1])
                 for i, n in enumerate(notes)]
+
+    def occasions_read(self, query: str, filters: dict | None = None) -> str | None:
+        """How ``query``'s occasion words read where it names no type ("The catalogue files products by usage, not
+        occasion: this reads 'office' as Formal", no full stop, for the page to go on); None where it names a type
+        or none of :data:`~fashionrec.vocabulary.USAGE_WORDS`, or ``filters`` choose a type or usage (the page's
+        own notice until stop 76)."""
+        if {"usage", "articleType"} & set(filters or {}):
+            return None
+        _, words, _, parsed = self._parsed(query)
+        occasions = _occasions_typed(words)
+        if "articleType" in parsed or not occasions:
+            return None
+        read = " and ".join(f"{w!r} as {USAGE_WORDS[w]}" for w in occasions)
+        return f"{OCCASION_READ} this reads {read}"
 
     def _brand_names(self, brand: np.ndarray, query: str) -> list[str]:
         """The brands of the rows ``brand`` as their names spell them, in two words where ``query`` names them so

@@ -63,11 +63,9 @@ from fashionrec.vocabulary import (
     BARE_NUMBER,
     SHARE,
     SURELY_PRICE,
-    USAGE_WORDS,
     amount,
     arrival_order,
     lacking,
-    norm,
     price_order,
     price_overlap,
     price_range,
@@ -174,8 +172,6 @@ def _quoted(text: str) -> str:
     return repr((cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:. ") + "…")
 
 
-# An occasion word as a search reads it ("date night" as "datenight") -> the word as written.
-OCCASIONS = {norm(phrase): phrase for phrase in USAGE_WORDS}
 # An occasion's filter is offered only where it keeps fewer than this share of the products listed: one keeping
 # 1,742 of 1,749 narrows nothing a shopper would see.
 NEARLY_ALL = 0.95
@@ -676,7 +672,10 @@ def catalogue_page(
             # As the API's note: "rose gold watch" showed Copper watches, "pepe jeans tshirt" other brands', no
             # word why (a shopper's trial); "sherwani" kurtas, the closest types the catalogue has.
             reading = service.rec.reading_notes(query, chosen, listing)
-            notices.extend(reading)
+            # An occasion word alone is its usage ("something for a wedding" listed Ethnic shirts and kurtas
+            # without a word, a shopper trial), said as the API says it, with what narrows it.
+            occasion = service.rec.occasions_read(query, chosen)
+            notices.extend(f"{occasion}; choose a Type to narrow it." if n == f"{occasion}." else n for n in reading)
         if left_out:
             # Said: "tshirt not black" listed 5,441 T-shirts without a word of the black ones being left out,
             # and the Colour list without Black read as the shop having none (a shopper's trial).
@@ -749,14 +748,6 @@ def catalogue_page(
                         f"rank{'s' if one else ''} higher; <a href=\"{escape(sold_out_kept(narrowed))}\">"
                         f"{'show only that one' if one else f'show only those {having:,}'}</a> "
                         f"({escape(LABELS[key])}: {escape(value)})."))
-            # An occasion word alone is its usage: said, as a person read as a wearer is ("something for a
-            # wedding" listed Ethnic shirts and kurtas without a word, a shopper trial).
-            occasions = [OCCASIONS[w] for w in dict.fromkeys(search_words(query)) if w in OCCASIONS] \
-                if "articleType" not in parsed and not {"usage", "articleType"} & set(chosen) else []
-            if occasions:
-                read = " and ".join(f"{w!r} as {USAGE_WORDS[w]}" for w in occasions)
-                notices.append(f"The catalogue files products by usage, not occasion: this reads {read}; choose a "
-                               "Type to narrow it.")
     # A person read as a wearer narrows the search: said, with whose products are listed (text_notes.people_listed,
     # the API's note's words too).
     if words_listed:
