@@ -8,7 +8,9 @@ phrase means; and control queries whose first ten a change should not move.
 The phrases are stop 67's 119 (helper h67text) and stop 68's 14 more (the gaps it worked on: "tank tops", shoe kinds,
 sports' kits); a phrase's types are what a shopper means by it, written before any run. ``compare`` counts each
 run's right types over every phrase (of 10 x the phrases) and lists the controls whose first ten changed
-(docs/history.md, "Stop 68, text search"). Stop 71 added, counted apart so that the totals above stay comparable:
+(docs/history.md, "Stop 68, text search"). Stop 76 added, counted apart: how many of a phrase's first ten naming
+no wearer are men's and women's (:data:`BOTH_WEARERS`), and of a one-type phrase the type's (:data:`TYPED`). Stop 71
+added, counted apart so that the totals above stay comparable:
 pairings and lists of colours (:data:`COLOURED`: the first ten of the type and of a colour that goes with the other
 product's, or of a colour listed), and per sport's kit how many types its first ten mix and how many are shoes.
 """
@@ -209,6 +211,11 @@ COLOURED = {
     "white or blue shirt for men": ({"Shirts"}, {"White", "Blue"}),
     "black, brown or tan belt": ({"Belts"}, {"Black", "Brown", "Tan"}),
 }
+# Stop 76, counted apart too: phrases naming no wearer whose first ten should hold men's and women's products alike
+# (an occasion alone, a suit), and phrases of one type.
+BOTH_WEARERS = ["outfit for a wedding", "suit for wedding", "wedding", "office", "diwali", "suit"]
+TYPED = {"goggles": {"Sunglasses"}, "swimming goggles": {"Swimwear"},
+         "salwar suit for wedding": {"Kurta Sets", "Salwar and Dupatta", "Salwar"}}
 # Queries whose first ten (API and page) a change should leave as they were.
 CONTROLS = [
     "blue jeans",
@@ -285,7 +292,7 @@ def _get(base: str, path: str, **params) -> str:
 
 def run(base: str, out: str) -> None:
     found = {}
-    for q in dict.fromkeys([*SURVEY, *CONTROLS, *WEAR, *COLOURED]):
+    for q in dict.fromkeys([*SURVEY, *CONTROLS, *WEAR, *COLOURED, *BOTH_WEARERS, *TYPED]):
         start = time.perf_counter()
         answer = json.loads(_get(base, "/api/search/text", q=q, k=10))
         took = time.perf_counter() - start
@@ -308,6 +315,7 @@ def compare(items: str, runs: list[str]) -> None:
         rows = list(csv.DictReader(f))
     kind = {int(row["id"]): row["articleType"] for row in rows}
     colour = {int(row["id"]): row["baseColour"] for row in rows}
+    gender = {int(row["id"]): row["gender"] for row in rows}
     found = []
     for path in runs:
         with open(path) as f:
@@ -346,6 +354,22 @@ def compare(items: str, runs: list[str]) -> None:
             api = [kind.get(r[0]) for r in run_[q]["api"][:10]]
             row.append(f"{len(set(api))} types, {sum(t in SHOES for t in api)} shoes")
         print(f"kit {q:24s} API " + "  |  ".join(row))
+    for q in [q for q in BOTH_WEARERS if all(q in run_ for run_ in found)]:
+        row = []
+        for run_ in found:
+            api = [gender.get(r[0]) for r in run_[q]["api"][:10]]
+            page = [gender.get(i) for i in run_[q]["html_ids"][:10]]
+            row.append(f"api {api.count('Men')} men's {api.count('Women')} women's, "
+                       f"page {page.count('Men')} men's {page.count('Women')} women's")
+        print(f"wearers {q!r:24s} " + "  |  ".join(row))
+    for q in [q for q in TYPED if all(q in run_ for run_ in found)]:
+        row = []
+        for run_ in found:
+            api = sum(kind.get(r[0]) in TYPED[q] for r in run_[q]["api"][:10])
+            page = sum(kind.get(i) in TYPED[q] for i in run_[q]["html_ids"][:10])
+            first = run_[q]["api"][0][2] if run_[q]["api"] else None
+            row.append(f"api {api:2d} page {page:2d} (API 1st: {first})")
+        print(f"typed {q!r:26s} " + "  |  ".join(row))
     if len(found) == 2:
         for q in CONTROLS:
             api, page = ([r[0] for r in run_[q]["api"]] for run_ in found), (run_[q]["html_ids"][:10] for run_ in found)
