@@ -1780,11 +1780,13 @@ class TextSearch:
         """[men's rows, women's rows], for them to take turns, where ``query`` (its :meth:`parse_query` ``parsed``,
         its search ``words``) names no wearer and both wear what it reads as: an occasion alone (no type, not a
         sport's kit, which lists its own pieces), or a thing the catalogue has no type of whose stand-ins are both's
-        ("suit"); None otherwise. "outfit for a wedding" listed two pages of women's saris (its names say "Wedding"),
-        nothing for a man, and "suit for wedding" ten women's kurta sets before the men's Nehru jackets (stop 75's
-        shoppers). Men first (a suit's), unless more of the products named for the occasion are women's: the page
-        lists those first ("wedding": FNF's "Wedding Collection" saris)."""
-        if parsed.get("gender") or self._gift_alone(words) or self._brand_named(query).any():
+        ("suit"), and asks for no colour, season or the like; None otherwise. "outfit for a wedding" listed two
+        pages of women's saris (its names say "Wedding"), nothing for a man, and "suit for wedding" ten women's kurta
+        sets before the men's Nehru jackets (stop 75's shoppers). Men first (a suit's), unless more of the products
+        named for the occasion are women's: the page lists those first ("wedding": FNF's "Wedding Collection"
+        saris)."""
+        # Nor where it asks for more, which ranks first: "something for a beach wedding" the summer's light colours.
+        if set(parsed) - {"usage", "articleType"} or self._gift_alone(words) or self._brand_named(query).any():
             return None
         occasion = [w for w in _occasions_typed(words) if w not in SPORT_KITS]
         stand_ins = [t for ts in self.stand_ins(query).values() for t in ts]
