@@ -2451,7 +2451,7 @@ class TextSearch:
             usage = "articleType" not in meant and "usage" in meant
             notes.append(((f"{OCCASION_READ} this" if usage else "This")
                           + f" reads {typed!r} as {said}" + (f", for {wearers}" if wearers else ""), ".", "."))
-        occasion = self.occasions_read(query, filters)
+        occasion = self.occasions_read(query, filters, kits=False)     # a kit's pieces are no occasion's
         if occasion and not any(isinstance(n, tuple) and n[0].startswith(OCCASION_READ) for n in notes):
             # An occasion word alone, as "groom" is said: the API said nothing of "office" or "diwali", where the
             # page said "this reads 'office' as Formal" in a notice of its own (stop 75, h75msg).
@@ -2549,15 +2549,15 @@ class TextSearch:
         return [n if isinstance(n, str) else n[0] + (f"; {listed}{n[-1]}" if i == last else n[1])
                 for i, n in enumerate(notes)]
 
-    def occasions_read(self, query: str, filters: dict | None = None) -> str | None:
+    def occasions_read(self, query: str, filters: dict | None = None, kits: bool = True) -> str | None:
         """How ``query``'s occasion words read where it names no type ("The catalogue files products by usage, not
         occasion: this reads 'office' as Formal", no full stop, for the page to go on); None where it names a type
         or none of :data:`~fashionrec.vocabulary.USAGE_WORDS`, or ``filters`` choose a type or usage (the page's
-        own notice until stop 76)."""
+        own notice until stop 76). ``kits``: a sport's kit too ("football kit" as Sports), as the page says it."""
         if {"usage", "articleType"} & set(filters or {}):
             return None
         _, words, _, parsed = self._parsed(query)
-        occasions = _occasions_typed(words)
+        occasions = [w for w in _occasions_typed(words) if kits or w not in SPORT_KITS]
         if "articleType" in parsed or not occasions:
             return None
         read = " and ".join(f"{w!r} as {USAGE_WORDS[w]}" for w in occasions)

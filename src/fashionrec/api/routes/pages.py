@@ -672,10 +672,9 @@ def catalogue_page(
             # As the API's note: "rose gold watch" showed Copper watches, "pepe jeans tshirt" other brands', no
             # word why (a shopper's trial); "sherwani" kurtas, the closest types the catalogue has.
             reading = service.rec.reading_notes(query, chosen, listing)
-            # An occasion word alone is its usage ("something for a wedding" listed Ethnic shirts and kurtas
-            # without a word, a shopper trial), said as the API says it, with what narrows it.
+            # The API's note of an occasion word alone, said below with what narrows it.
             occasion = service.rec.occasions_read(query, chosen)
-            notices.extend(f"{occasion}; choose a Type to narrow it." if n == f"{occasion}." else n for n in reading)
+            notices.extend(n for n in reading if n != f"{occasion}.")
         if left_out:
             # Said: "tshirt not black" listed 5,441 T-shirts without a word of the black ones being left out,
             # and the Colour list without Black read as the shop having none (a shopper's trial).
@@ -748,6 +747,11 @@ def catalogue_page(
                         f"rank{'s' if one else ''} higher; <a href=\"{escape(sold_out_kept(narrowed))}\">"
                         f"{'show only that one' if one else f'show only those {having:,}'}</a> "
                         f"({escape(LABELS[key])}: {escape(value)})."))
+            # An occasion word alone is its usage: said, as a person read as a wearer is ("something for a
+            # wedding" listed Ethnic shirts and kurtas without a word, a shopper trial); as the API's note says it.
+            occasion = service.rec.occasions_read(query, chosen)
+            if occasion:
+                notices.append(f"{occasion}; choose a Type to narrow it.")
     # A person read as a wearer narrows the search: said, with whose products are listed (text_notes.people_listed,
     # the API's note's words too).
     if words_listed:
