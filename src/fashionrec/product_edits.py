@@ -49,10 +49,6 @@ LOGGED_EDITS = 200
 # The fields an edit changes: the labels, the name, the year and the price (not the id, the photo or the stock
 # level, which `index stock` sets).
 EDITABLE = (*ATTRIBUTES, "productDisplayName", "year", PRICE)
-# The entries of a recommender's ``_codes`` that read the names and the colour labels alone (the catalogue's brands,
-# the names' word counts, the colours each name says): an edit that changes neither keeps them. Built anew, they were
-# 6.7 s of a 25-29 s PATCH /api/items/{id} at 40k (cProfile, stop 75).
-NAME_COLOUR_CODES = (("brands", "catalogue"), ("name", "words"), ("named", "colours"))
 # Known values listed in a refusal where a head has at most this many (a colour's 46; a type's 140 are not).
 LISTED_VALUES = 50
 
@@ -251,10 +247,8 @@ class ProductEdits:
                 # Its row saved in the next generation (index_delta: 534 MB written at 40k for one row, stop 75);
                 # kept there where the edit fails: its values as they are then, the same as the base's.
                 self._base_files.edited.add(item_id)
-            kept = {} if {"productDisplayName", "baseColour"} & set(changed) else \
-                {k: self._codes[k] for k in NAME_COLOUR_CODES if k in self._codes}
             self._change((items, self.embeddings, text), manifest, change, undo, exclusive, save, [item_id],
-                         "edit", codes=kept)
+                         "edit", edited=set(changed))
         for line in said:
             log.warning("%s", line)
             if warnings is not None:

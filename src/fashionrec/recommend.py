@@ -88,6 +88,7 @@ from fashionrec.change_intent import INTENT, clear_intent, move_order, read_inte
 from fashionrec.colours import nearness
 from fashionrec.column_map import images_path, table_path
 from fashionrec.data import STORE_HEIGHT, STORE_WIDTH, fit_to_store
+from fashionrec.edit_tables import kept_tables
 from fashionrec.embed import Embedder, predicted_frame
 from fashionrec.errors import (
     BadInputError,
@@ -1118,29 +1119,31 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
             self._value_index(column)
         self.unfamiliar_below()
 
-    def _prepared(self, after: tuple, manifest: dict, codes: dict | None = None) -> dict:
+    def _prepared(self, after: tuple, manifest: dict, edited: set[str] | None = None) -> dict:
         """The tables :meth:`warm_search` builds, of the items ``after`` (items, embeddings, text embeddings),
         built on a copy of this recommender before they go in: built after, by the searches, they held a
         server's searches up (word search 1.9 s at 40k products, an integrator's trial; the first similar items
         0.28-0.34 s, benchmarks/bench_reload.py). Returns the attributes to put in place with ``after``. Not the
         categories looks file products under: a freebie takes its nearest products' in the vector index, which
         holds the change only once it goes in (an added sari's freebie kept no look, a code review); built after
-        it, by the server's refresh or the first look (0.05 s at 40k). ``codes``: entries of ``_codes`` the change
-        knows are the same for ``after`` (an edit's that changed no name or colour:
-        :data:`~fashionrec.product_edits.NAME_COLOUR_CODES`), taken, not built."""
+        it, by the server's refresh or the first look (0.05 s at 40k). ``edited``: the fields an edit of one row
+        changed, where the change is one: the tables that read none of them are this one's, taken, not built
+        (:func:`~fashionrec.edit_tables.kept_tables`)."""
         shadow = copy.copy(self)
         shadow._build_lock = threading.RLock()     # its own: this one's searches go on meanwhile
         shadow.lock = RWLock()
         shadow.items, shadow.embeddings, shadow.text_embeddings = after
         shadow.manifest = manifest
         shadow._reindex()
-        shadow._codes.update(codes or {})
+        kept = {} if edited is None else kept_tables(self, shadow.items, shadow._value_tables(), edited)
+        vars(shadow).update(kept)
         shadow.warm_search(with_looks=False)
         mine = vars(self)
         # Not this one's word search kept as the one before (_reindex, when the change goes in): these replace it.
+        # The tables kept are this one's, put back after that _reindex clears them.
         return {k: v for k, v in vars(shadow).items()
                 if k not in ("_build_lock", "lock", "items", "embeddings", "text_embeddings", "manifest")
-                and v is not mine.get(k)} | {"_words_before": None, "_types_before": None}
+                and (v is not mine.get(k) or k in kept)} | {"_words_before": None, "_types_before": None}
 
     def unfamiliar_below(self) -> float | None:
         """The cosine to the closest product below which a photo is unfamiliar (:func:`familiar_floor`),
