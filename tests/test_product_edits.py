@@ -424,7 +424,10 @@ def test_a_served_edit_keeps_the_tables_that_read_none_of_its_fields_each_as_a_f
                   [(other, {"baseColour": "Black", "articleType": "Shirts"}),
                    (POLO, {"productDisplayName": "Classic Polo Women Broad Stripes Black Tshirts"})]):
         for item, changes in edits:
+            named = r._codes[("named", "colours")]
             r.edit_product(item, changes, exclusive=server_lock)
+            # A colour the catalogue has, its first row's elsewhere: the colours each name says are as they were.
+            assert (r._codes.get(("named", "colours")) is named) is ("productDisplayName" not in changes)
         fresh = Recommender.load(d, tiny_tagger_path())
         fresh.warm_search(with_looks=False)
         r.warm_search(with_looks=False)

@@ -15,8 +15,12 @@ from fashionrec.name_colours import COLOUR_FROM
 
 NAME = "productDisplayName"
 COLOUR = "baseColour"
+# Read where a table reads the catalogue's colour labels, each once in the order the rows first have them
+# (``items["baseColour"].dropna().unique()``), not which row has which: changed by an edit only where its row was
+# the first of its old colour or is the first of its new one.
+COLOURS = f"unique:{COLOUR}"
 # A name's brands and colours: the catalogue's brands read the colour labels' words too (item_tables.catalogue_brands).
-NAME_COLOUR = frozenset({NAME, COLOUR})
+NAME_COLOUR = frozenset({NAME, COLOURS})
 
 # ``_codes`` entries, by key, and the columns each reads (the predictions' columns, which no edit changes, left out).
 CODES_READ: dict[tuple, frozenset[str]] = {
@@ -24,7 +28,7 @@ CODES_READ: dict[tuple, frozenset[str]] = {
     ("name", "words"): NAME_COLOUR,
     ("named", "colours"): NAME_COLOUR,
     ("named", "rows"): NAME_COLOUR,
-    ("named", "otherwise"): NAME_COLOUR | {"masterCategory"},
+    ("named", "otherwise"): NAME_COLOUR | {COLOUR, "masterCategory"},
     ("card", "words"): NAME_COLOUR,     # a cache by name of its words after the brand (the brands' reading)
     ("printed", "name"): frozenset({NAME}),
     ("kinds", "name"): frozenset({NAME}),
@@ -55,17 +59,22 @@ ATTRS_READ: dict[str, frozenset[str]] = {
     "_name_codes": frozenset({NAME}),
     "_free": frozenset({"masterCategory"}),
     "_photo_group": frozenset(),        # the photos' embeddings alone, which an edit keeps
-    "_colourway_key": frozenset({NAME, COLOUR, "articleType", "gender"}),
+    "_colourway_key": frozenset({NAME, COLOURS, "articleType", "gender"}),
 }
 # The vocabulary (TextSearch._build_vocabulary) reads the values each filter key has (ItemTables._value_tables) and
 # the type words (vocabulary.TypeWords) these columns row by row.
 VOCABULARY_READ = frozenset({NAME, "articleType", "subCategory", "masterCategory"})
 
 
-def edited_columns(fields) -> frozenset[str]:
-    """The columns of the items an edit of ``fields`` changes: a colour clears where it was read from too."""
-    fields = frozenset(fields)
-    return fields | {COLOUR_FROM} if COLOUR in fields else fields
+def edited_columns(before: pd.DataFrame, after: pd.DataFrame, fields) -> frozenset[str]:
+    """The columns of the items an edit of ``fields`` changes (``before`` and ``after`` the items): a colour clears
+    where it was read from too; and :data:`COLOURS` where the colour labels in their first rows' order changed."""
+    fields = set(fields)
+    if COLOUR in fields:
+        fields.add(COLOUR_FROM)
+        if list(before[COLOUR].dropna().unique()) != list(after[COLOUR].dropna().unique()):
+            fields.add(COLOURS)
+    return frozenset(fields)
 
 
 def _reads(key: tuple) -> frozenset[str] | None:
@@ -90,7 +99,7 @@ def kept_tables(before, after_items: pd.DataFrame, values_after: tuple, fields) 
     edited, every row where it was) with: ``before``'s tables that read none of the edited columns, each the same
     table for the items after; ``values_after`` their ItemTables._value_tables. ``_codes`` and ``_value_codes``
     are new dicts of the entries kept (an entry is never changed once built; a cache kept is copied)."""
-    edited = edited_columns(fields)
+    edited = edited_columns(before.items, after_items, fields)
     codes = {}
     for key, value in list(before._codes.items()):
         reads = _reads(key)
