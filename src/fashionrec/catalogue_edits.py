@@ -1128,7 +1128,7 @@ class CatalogueEdits:
 
     def _change(self, after: tuple, manifest: dict, change: Callable[[], object], undo: Callable[[], object],
                 exclusive: Callable[[], AbstractContextManager], save: bool, ids: list[int], what: str,
-                tables: dict | None = None, edited: set[str] | None = None) -> None:
+                tables: dict | None = None, edited: tuple[set[str], list[int]] | None = None) -> None:
         """Change the index (``change``) and put ``after`` (items, embeddings, text embeddings) and ``manifest``
         in place, under ``exclusive`` (a server's write lock, a moment: the new arrays and the tables searches read are
         made before it), then save the folder; on any failure, ``undo`` the index's change (a Milvus insert or
@@ -1136,7 +1136,7 @@ class CatalogueEdits:
         ``save``, the folder's intent file says first which ``ids`` the change (``what``: "add", "remove") touches,
         so that the next load takes it back where this process is killed before its save (:mod:`change_intent`).
         ``tables``: the per-version tables of ``after`` where the change knows them (a stock change's, the tables
-        before but for the levels'), put in place instead of any built; ``edited``: the fields an edit of one product
+        before but for the levels'), put in place instead of any built; ``edited``: (the fields, the rows) an edit
         changed, whose tables that read none of them are taken, not built (:meth:`Recommender._prepared`)."""
         # Without a server's write lock (a rebuild re-adding products, `index add`), no search waits: the tables
         # would be built for nothing (1.4 s each at 40k).

@@ -9,16 +9,16 @@ time, never an answer.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from fashionrec.name_colours import COLOUR_FROM
 
 NAME = "productDisplayName"
 COLOUR = "baseColour"
-# Read where a table reads the catalogue's colour labels, each once in the order the rows first have them
-# (``items["baseColour"].dropna().unique()``), not which row has which: changed by an edit only where its row was
-# the first of its old colour or is the first of its new one.
-COLOURS = f"unique:{COLOUR}"
+# Read where a table reads the set of the catalogue's colour labels, not which row has which: changed by an edit only
+# where its row was the last of its old colour or is the first of its new one.
+COLOURS = f"set:{COLOUR}"
 # A name's brands and colours: the catalogue's brands read the colour labels' words too (item_tables.catalogue_brands).
 NAME_COLOUR = frozenset({NAME, COLOURS})
 
@@ -53,6 +53,12 @@ CODES_VOCABULARY_READ: dict[tuple, frozenset[str]] = {
     ("brand", "worded"): frozenset({NAME}),
     ("brand", "typed"): frozenset({NAME}),
 }
+# ``_codes`` entries each row of which reads its own row's values of the second columns and, catalogue-wide, the
+# first: an edit of none of the first has the edited rows worked out again alone (ItemTables._row_wise).
+ROW_WISE: dict[tuple, tuple[frozenset[str], frozenset[str]]] = {
+    ("named", "otherwise"): (NAME_COLOUR, frozenset({COLOUR, "masterCategory"})),    # and its name's colours
+    ("looks", "otherwise"): (frozenset(), frozenset({COLOUR})),     # and its photo's colour
+}
 # Attributes, and the columns each reads.
 ATTRS_READ: dict[str, frozenset[str]] = {
     "_children": frozenset({NAME, "gender"}),
@@ -66,14 +72,12 @@ ATTRS_READ: dict[str, frozenset[str]] = {
 VOCABULARY_READ = frozenset({NAME, "articleType", "subCategory", "masterCategory"})
 
 
-def edited_columns(before: pd.DataFrame, after: pd.DataFrame, fields) -> frozenset[str]:
-    """The columns of the items an edit of ``fields`` changes (``before`` and ``after`` the items): a colour clears
-    where it was read from too; and :data:`COLOURS` where the colour labels in their first rows' order changed."""
+def edited_columns(fields, colours_same: bool) -> frozenset[str]:
+    """The columns of the items an edit of ``fields`` changes: a colour clears where it was read from too; and
+    :data:`COLOURS` unless ``colours_same`` (the catalogue's colour labels the same set after it)."""
     fields = set(fields)
     if COLOUR in fields:
-        fields.add(COLOUR_FROM)
-        if list(before[COLOUR].dropna().unique()) != list(after[COLOUR].dropna().unique()):
-            fields.add(COLOURS)
+        fields |= {COLOUR_FROM} | (set() if colours_same else {COLOURS})
     return frozenset(fields)
 
 
@@ -94,22 +98,25 @@ def _value_column_reads(column: str) -> frozenset[str] | None:
     return frozenset({column.removeprefix("label:")})
 
 
-def kept_tables(before, after_items: pd.DataFrame, values_after: tuple, fields) -> dict:
-    """{attribute: value} to seed the tables of ``after_items`` (``before``'s items with ``fields`` of one row
+def kept_tables(before, after_items: pd.DataFrame, values_after: tuple, fields, rows: list[int]) -> dict:
+    """{attribute: value} to seed the tables of ``after_items`` (``before``'s items with ``fields`` of ``rows``
     edited, every row where it was) with: ``before``'s tables that read none of the edited columns, each the same
     table for the items after; ``values_after`` their ItemTables._value_tables. ``_codes`` and ``_value_codes``
-    are new dicts of the entries kept (an entry is never changed once built; a cache kept is copied)."""
-    edited = edited_columns(before.items, after_items, fields)
+    are new dicts of the entries kept (an entry is never changed once built; a cache kept is copied);
+    ``_edit_base`` the tables of :data:`ROW_WISE` whose edited rows alone are to be worked out again."""
+    values = before._values
+    edited = edited_columns(fields, values is not None and values[0].get(COLOUR) == values_after[0].get(COLOUR))
     codes = {}
     for key, value in list(before._codes.items()):
         reads = _reads(key)
         if reads is not None and not reads & edited:
             codes[key] = dict(value) if key == ("card", "words") else value
-    out: dict = {}
+    out: dict = {"_edited_rows": np.asarray(rows, np.int64), "_edit_base": {
+        key: before._codes[key] for key, (wide, _) in ROW_WISE.items()
+        if key in before._codes and key not in codes and not wide & edited}}
     # The vocabulary: the same where no column it reads row by row changed and each filter's values are the same.
     vocab = before._vocab
-    if vocab is not None and not VOCABULARY_READ & edited and before._values is not None \
-            and before._values[0] == values_after[0]:
+    if vocab is not None and not VOCABULARY_READ & edited and values is not None and values[0] == values_after[0]:
         out["_vocab"] = vocab
         for key, reads in CODES_VOCABULARY_READ.items():
             if key in before._codes and not reads & edited:

@@ -485,6 +485,15 @@ class ItemTables:
             self._codes[key] = codes.astype(np.int64)
         return self._codes[key]
 
+    def _row_wise(self, key: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """(a bool table to fill, the rows to fill in it) for the ``_codes`` entry ``key``: after an edit that
+        changed none of what the whole catalogue gives it (edit_tables.ROW_WISE), a copy of the table before and
+        the edited rows; else a table of False and every row."""
+        base = (self._edit_base or {}).get(key)
+        if base is not None:
+            return base.copy(), self._edited_rows
+        return np.zeros(len(self.items), bool), np.arange(len(self.items))
+
     def _name_kinds(self) -> np.ndarray:
         """(n,) str, per version of the items: the kinds of :data:`~fashionrec.vocabulary.KINDS` each product's
         name says ("polo", "chino"; "" for none), singular and sorted."""

@@ -226,12 +226,16 @@ class Outfits:
             said, named_all = self._named_colours()
             labels = [c for c in it["baseColour"].dropna().unique() if distance(c, c) is not None]
             far: dict[tuple, bool] = {}
-            out = np.zeros(len(it), bool)
+            # The table before an edit and the edited rows, where only their values can differ (edit_tables).
+            out, rows = self._row_wise(key)
             # Not a routine's (a cream, a deo: "Nike Green Storm Deo" filed Black), whose look has no colour to say.
             care = self._is("masterCategory", ["Personal Care"]) if "masterCategory" in it else np.zeros(len(it), bool)
             label_in = {c: re.compile(rf"\b{re.escape(c)}\b", re.IGNORECASE) for c in labels}
             many = re.compile(MULTI_NAME)
-            for row, (label, rest, named) in enumerate(zip(it["baseColour"], said, named_all, strict=True)):
+            colours = self._column("baseColour")
+            for row in rows:
+                label, rest, named = colours[row], said[row], named_all[row]
+                out[row] = False
                 if care[row] or label not in label_in:
                     continue
                 # A name with its label in it ("Black Silver Shoe" filed Silver) names the label too.
@@ -261,7 +265,8 @@ class Outfits:
         not the product's); none where no label is a colour the colours module knows (a catalogue without colours)."""
         key = ("named", "colours")
         if key not in self._codes:
-            labels = list(self.items["baseColour"].dropna().unique())
+            # Sorted: the same table for the same labels whichever row has each first (an edit keeps it: edit_tables).
+            labels = sorted(self.items["baseColour"].dropna().unique(), key=str)
             self._codes[key] = named_colours(self.items["productDisplayName"], labels, self._catalogue_brands())
         return self._codes[key]
 
@@ -291,12 +296,15 @@ class Outfits:
             if sure is None:
                 self._codes[key] = np.zeros(len(it), bool)
                 return self._codes[key]
-            pairs = pd.DataFrame({"label": it["baseColour"], "seen": it["pred_baseColour"]}).fillna("")
+            out, rows = self._row_wise(key)
+            pairs = pd.DataFrame({"label": it["baseColour"].iloc[rows], "seen": it["pred_baseColour"].iloc[rows]}
+                                 ).fillna("")
             # A label without a swatch ("Multi", "NA") is no colour a photo can belie.
             far = {(a, b): bool(a and b and a != b and distance(a, b) is not None and nearness([a], [b])[0] == 0)
                    for a, b in pairs.drop_duplicates().itertuples(index=False)}
             seen_far = [far[p] for p in zip(pairs["label"], pairs["seen"], strict=True)]
-            self._codes[key] = sure & np.array(seen_far, bool)
+            out[rows] = sure[rows] & np.array(seen_far, bool)
+            self._codes[key] = out
         return self._codes[key]
 
     def _grown_up_stand_ins(self, slot: str) -> np.ndarray:

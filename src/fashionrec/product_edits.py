@@ -248,7 +248,7 @@ class ProductEdits:
                 # kept there where the edit fails: its values as they are then, the same as the base's.
                 self._base_files.edited.add(item_id)
             self._change((items, self.embeddings, text), manifest, change, undo, exclusive, save, [item_id],
-                         "edit", edited=set(changed))
+                         "edit", edited=(set(changed), [row]))
         for line in said:
             log.warning("%s", line)
             if warnings is not None:

@@ -1119,14 +1119,14 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
             self._value_index(column)
         self.unfamiliar_below()
 
-    def _prepared(self, after: tuple, manifest: dict, edited: set[str] | None = None) -> dict:
+    def _prepared(self, after: tuple, manifest: dict, edited: tuple[set[str], list[int]] | None = None) -> dict:
         """The tables :meth:`warm_search` builds, of the items ``after`` (items, embeddings, text embeddings),
         built on a copy of this recommender before they go in: built after, by the searches, they held a
         server's searches up (word search 1.9 s at 40k products, an integrator's trial; the first similar items
         0.28-0.34 s, benchmarks/bench_reload.py). Returns the attributes to put in place with ``after``. Not the
         categories looks file products under: a freebie takes its nearest products' in the vector index, which
         holds the change only once it goes in (an added sari's freebie kept no look, a code review); built after
-        it, by the server's refresh or the first look (0.05 s at 40k). ``edited``: the fields an edit of one row
+        it, by the server's refresh or the first look (0.05 s at 40k). ``edited``: (the fields, the rows) an edit
         changed, where the change is one: the tables that read none of them are this one's, taken, not built
         (:func:`~fashionrec.edit_tables.kept_tables`)."""
         shadow = copy.copy(self)
@@ -1135,9 +1135,12 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
         shadow.items, shadow.embeddings, shadow.text_embeddings = after
         shadow.manifest = manifest
         shadow._reindex()
-        kept = {} if edited is None else kept_tables(self, shadow.items, shadow._value_tables(), edited)
+        kept = {} if edited is None else kept_tables(self, shadow.items, shadow._value_tables(), *edited)
         vars(shadow).update(kept)
         shadow.warm_search(with_looks=False)
+        for name in ("_edit_base", "_edited_rows"):     # the tables before: let go
+            setattr(shadow, name, None)
+            kept.pop(name, None)
         mine = vars(self)
         # Not this one's word search kept as the one before (_reindex, when the change goes in): these replace it.
         # The tables kept are this one's, put back after that _reindex clears them.
@@ -1254,6 +1257,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
         self._photo_group: np.ndarray | None = None    # _photo_groups()'s
         self._colourway_key: np.ndarray | None = None     # _colourway_keys()'s
         self._value_codes: dict[str, tuple[np.ndarray, dict]] = {}     # _is()'s
+        # An edit's: {_codes key: the table before} and the rows edited, which alone _row_wise works out again
+        self._edit_base: dict[tuple, np.ndarray] | None = None
+        self._edited_rows: np.ndarray | None = None
         # A look's candidate sets' means (Outfits._typical_and_affinity): a cache, not a table warm_search builds
         self._look_means: collections.OrderedDict[bytes, np.ndarray] = collections.OrderedDict()
 
