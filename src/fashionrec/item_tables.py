@@ -485,23 +485,29 @@ class ItemTables:
             self._codes[key] = codes.astype(np.int64)
         return self._codes[key]
 
-    def _row_wise(self, key: tuple) -> tuple[np.ndarray, np.ndarray]:
-        """(a bool table to fill, the rows to fill in it) for the ``_codes`` entry ``key``: after an edit that
-        changed none of what the whole catalogue gives it (edit_tables.ROW_WISE), a copy of the table before and
-        the edited rows; else a table of False and every row."""
+    def _edit_rows(self, key: tuple) -> tuple[object, np.ndarray]:
+        """(the table before, the rows to work out) for the ``_codes`` entry ``key``: after an edit that changed
+        none of what the whole catalogue gives it (edit_tables.ROW_WISE), the table before the edit and the edited
+        rows; else None and every row."""
         base = (self._edit_base or {}).get(key)
-        if base is not None:
-            return base.copy(), self._edited_rows
-        return np.zeros(len(self.items), bool), np.arange(len(self.items))
+        return (None, np.arange(len(self.items))) if base is None else (base, self._edited_rows)
+
+    def _row_wise(self, key: tuple, dtype=bool) -> tuple[np.ndarray, np.ndarray]:
+        """(an array to fill, the rows to fill in it) for ``key``'s table (:meth:`_edit_rows`): a copy of the
+        table before an edit and its edited rows, else an empty one and every row."""
+        base, rows = self._edit_rows(key)
+        return (np.zeros(len(self.items), dtype) if base is None else base.copy()), rows
 
     def _name_kinds(self) -> np.ndarray:
         """(n,) str, per version of the items: the kinds of :data:`~fashionrec.vocabulary.KINDS` each product's
         name says ("polo", "chino"; "" for none), singular and sorted."""
         key = ("kinds", "name")
         if key not in self._codes:
-            names = self.items["productDisplayName"].fillna("").astype(str).str.lower()
+            out, rows = self._row_wise(key, object)
+            names = self.items["productDisplayName"].iloc[rows].fillna("").astype(str).str.lower()
             found = names.str.replace(_POLO_BRAND, " ", regex=True).str.findall(_KIND_WORDS)
-            self._codes[key] = np.array([" ".join(sorted(set(f))) for f in found], dtype=object)
+            out[rows] = [" ".join(sorted(set(f))) for f in found]
+            self._codes[key] = out
         return self._codes[key]
 
     @staticmethod

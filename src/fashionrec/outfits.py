@@ -209,8 +209,10 @@ class Outfits:
         (:data:`~fashionrec.looks.PRINT_NAME`)."""
         key = ("printed", "name")
         if key not in self._codes:
-            names = self.items["productDisplayName"].fillna("").astype(str)
-            self._codes[key] = names.str.contains(PRINT_NAME, case=False, regex=True).to_numpy()
+            out, rows = self._row_wise(key)
+            names = self.items["productDisplayName"].iloc[rows].fillna("").astype(str)
+            out[rows] = names.str.contains(PRINT_NAME, case=False, regex=True).to_numpy()
+            self._codes[key] = out
         return self._codes[key]
 
     def _named_otherwise(self) -> np.ndarray:
@@ -267,7 +269,14 @@ class Outfits:
         if key not in self._codes:
             # Sorted: the same table for the same labels whichever row has each first (an edit keeps it: edit_tables).
             labels = sorted(self.items["baseColour"].dropna().unique(), key=str)
-            self._codes[key] = named_colours(self.items["productDisplayName"], labels, self._catalogue_brands())
+            before, rows = self._edit_rows(key)
+            said, named = named_colours(self.items["productDisplayName"].iloc[rows], labels, self._catalogue_brands())
+            if before is not None:      # an edit's rows alone: each row's reading is its name's, given the brands
+                edited = zip(rows, said, named, strict=True)
+                said, named = list(before[0]), list(before[1])
+                for row, s, n in edited:
+                    said[row], named[row] = s, n
+            self._codes[key] = (said, named)
         return self._codes[key]
 
     def _named_rows(self) -> dict[str, np.ndarray]:

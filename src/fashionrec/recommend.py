@@ -1138,7 +1138,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
         kept = {} if edited is None else kept_tables(self, shadow.items, shadow._value_tables(), *edited)
         vars(shadow).update(kept)
         shadow.warm_search(with_looks=False)
-        for name in ("_edit_base", "_edited_rows"):     # the tables before: let go
+        for name in ("_edit_base", "_edited_rows", "_names_before"):     # the tables before: let go
             setattr(shadow, name, None)
             kept.pop(name, None)
         mine = vars(self)
@@ -1260,6 +1260,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
         # An edit's: {_codes key: the table before} and the rows edited, which alone _row_wise works out again
         self._edit_base: dict[tuple, np.ndarray] | None = None
         self._edited_rows: np.ndarray | None = None
+        self._names_before: list[str] | None = None      # the edited rows' names before it
         # A look's candidate sets' means (Outfits._typical_and_affinity): a cache, not a table warm_search builds
         self._look_means: collections.OrderedDict[bytes, np.ndarray] = collections.OrderedDict()
 
@@ -1575,13 +1576,28 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
         (its own line and "With blue" say them), wearers' words, the traits' (:data:`NAME_TRAITS`)."""
         key = ("name", "words")
         if key not in self._codes:
-            names = self.items["productDisplayName"].fillna("").astype(str).tolist()
+            before, rows = self._edit_rows(key)
+            names = self.items["productDisplayName"].iloc[rows].fillna("").astype(str).tolist()
             brands = self._catalogue_brands()
             counts = word_counts(names, [item_brand_words(n, brands) for n in names])
             colours = {w.casefold() for c in self.items["baseColour"].dropna().unique() for w in str(c).split()}
             wearer = re.compile(WEARER_WORDS, re.IGNORECASE)
-            unsaid = frozenset(w for w, n in counts.items() if n <= THEME_MOST and (
-                w in colours or w in NAMED_ALIAS or wearer.fullmatch(w) or any(p.search(w) for p, _ in _TRAITS)))
+
+            def unsaid_of(counted: Iterable[str]) -> frozenset[str]:
+                return frozenset(w for w in counted if counts[w] <= THEME_MOST and (
+                    w in colours or w in NAMED_ALIAS or wearer.fullmatch(w) or any(p.search(w) for p, _ in _TRAITS)))
+
+            if before is None:
+                unsaid = unsaid_of(counts)
+            else:
+                # An edit's names (the brands as they were: edit_tables): the counts before, less the edited rows'
+                # names before, with their names now; the unsaid words as before but for the words counted anew.
+                old = word_counts(self._names_before, [item_brand_words(n, brands) for n in self._names_before])
+                counts, new = before[0].copy(), counts
+                counts.subtract(old)
+                counts.update(new)
+                counts = +counts        # words no name says any more, gone
+                unsaid = (before[1] - old.keys() - new.keys()) | unsaid_of((old.keys() | new.keys()) & counts.keys())
             self._codes[key] = (counts, unsaid)
         return self._codes[key]
 

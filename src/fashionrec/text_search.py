@@ -936,10 +936,15 @@ class TextSearch:
         """Per row, the first two of its name's words as a query's are read (:func:`_query_words`), joined."""
         if ("brand", "first two") not in self._codes:
             # The words of each different start once: a name's 40k starts are 9k different.
-            names = self.items["productDisplayName"].fillna("").astype(str)
+            before, rows = self._edit_rows(("brand", "first two"))     # an edit's rows alone, where one was made
+            names = self.items["productDisplayName"].iloc[rows].fillna("").astype(str)
             heads = pd.Series([" ".join(n.split(maxsplit=2)[:2]) for n in names], dtype=object)
             read = {h: " ".join(_query_words(h)[:2]) for h in heads.unique()}
-            self._codes[("brand", "first two")] = heads.map(read).astype(object)
+            firsts = heads.map(read).astype(object)
+            if before is not None:
+                firsts, edited = before.copy(), firsts
+                firsts.iloc[rows] = edited.to_numpy()
+            self._codes[("brand", "first two")] = firsts
         return self._codes[("brand", "first two")]
 
     def _brand_tables(self) -> tuple[np.ndarray, np.ndarray]:
