@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from _recs_support import built_index, index_copy, shared_recommender
 
 import fashionrec.cli  # noqa: F401  (first: cli_recs is imported through it)
@@ -48,3 +49,44 @@ def test_an_edited_index_maps_its_photo_embeddings_and_keeps_the_edited_text_one
     assert isinstance(mapped.embeddings, np.memmap) and not isinstance(mapped.text_embeddings, np.memmap)
     assert mapped.items.loc[item, "year"] == 2001
     assert np.array_equal(mapped.text_embeddings, whole.text_embeddings)
+
+
+def test_a_query_by_id_a_look_and_index_check_import_no_torch_and_read_no_weights() -> None:
+    # Every verb imported torch (16 s of a 22 s `recommend similar` at 40k under load) and read the tagger's weights
+    # (2.5 s), where a query by id, a look or `index check` needs the model's description alone (stop 76).
+    index = built_index()
+    item = str(int(shared_recommender().items["id"].iloc[0]))
+    verbs = [["recommend", "similar", item, "--index", str(index)], ["recommend", "outfit", item, "--index",
+             str(index)], ["index", "check", "--index", str(index)]]
+    code = ("import sys; from typer.testing import CliRunner; from fashionrec.cli import app\n"
+            f"for args in {verbs!r}:\n"
+            "    said = CliRunner().invoke(app, args); assert said.exit_code == 0, (args, said.output)\n"
+            "loaded = [m for m in ('torch', 'safetensors.torch') if m in sys.modules]; assert not loaded, loaded")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_tagger_opened_for_its_description_reads_its_weights_on_first_use(tmp_path) -> None:
+    from _recs_support import FIXTURE, tiny_tagger_path
+
+    from fashionrec.errors import ModelError
+    from fashionrec.tagger import Tagger
+
+    whole = Tagger.load(tiny_tagger_path(), runtime="torch")
+    described = Tagger.load(tiny_tagger_path(), runtime="torch", weights_on_use=True)
+    assert "model" not in described.__dict__
+    assert (described.dim, described.sha256, described.classes) == (whole.dim, whole.sha256, whole.classes)
+    assert "model" not in described.__dict__          # its dimension and fingerprint: without the weights
+    photo = next((FIXTURE / "images").glob("*.jpg"))
+    # Read on first use (through its ONNX session too, opened under a lock of its own), as a load reads them.
+    assert described.predict([photo], views=False) == whole.predict([photo], views=False)
+    assert described.model.feature_dim == whole.dim
+    # Weights replaced between opening and first use are not run under the fingerprint checked at opening.
+    copy = tmp_path / "m.safetensors"
+    copy.write_bytes(tiny_tagger_path().read_bytes())
+    copy.with_suffix(".json").write_text(tiny_tagger_path().with_suffix(".json").read_text())
+    opened = Tagger.load(copy, runtime="torch", weights_on_use=True)
+    assert opened.sha256 == whole.sha256
+    copy.write_bytes(copy.read_bytes()[:-4] + b"\0\0\0\0")
+    with pytest.raises(ModelError, match="changed since it was opened"):
+        opened.predict([photo], views=False)

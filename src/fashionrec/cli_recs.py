@@ -183,7 +183,8 @@ def _load(index: Path, model: Path | None = None, backend: str | None = None, ur
                               f"`fashionrec index build --backend {backend}` or drop --backend")
     # A verb that changes nothing maps the arrays (read-only) instead of reading them: a query reads the few rows
     # it looks at, not 447 MB at 40k (stop 75); a verb that saves has them in memory, as a server does.
-    rec = Recommender.load(index, model, uri=uri, token=token, mapped=not writes)
+    # Its model's weights (and torch) are read where a photo is, not for a query by id or a look (stop 76).
+    rec = Recommender.load(index, model, uri=uri, token=token, mapped=not writes, weights_on_use=not writes)
     # (Not for `index check`, which says it as its refusal: it was said twice, and worked out twice.)
     stale = stale_probabilities(rec) if warn_stale else ""
     if stale:       # served as they were after an upgrade, said by `index check` alone (an operator's trial)

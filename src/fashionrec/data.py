@@ -23,31 +23,15 @@ from torch.nn import functional as F
 from tqdm.auto import tqdm
 
 from fashionrec.catalog import labels_only, open_rgb
+
+# (Importable from here as before; kept in photo_store, which imports no torch, for the verbs that need no model.)
+from fashionrec.photo_store import STORE_HEIGHT, STORE_WIDTH, fit_to_store  # noqa: F401
 from fashionrec.progress import hidden
 
 if TYPE_CHECKING:
     from torchvision.transforms import v2
 
 log = logging.getLogger(__name__)
-
-# Every image is stored at the catalogue's native size; models that want more upsample per batch.
-STORE_HEIGHT, STORE_WIDTH = 80, 60
-
-
-def fit_to_store(im: Image.Image, height: int = STORE_HEIGHT, width: int = STORE_WIDTH,
-                 resample: int | None = None) -> np.ndarray:
-    """Resize to fit (height, width) keeping the aspect ratio, pad with white; (3, H, W) uint8. ``resample``: a
-    PIL filter in place of the tagger's bilinear (each from a copy box-reduced to a few times the size, which
-    takes a 3000x4000 photo's Lanczos from 66 to 6 ms)."""
-    if im.size != (width, height):
-        scale = min(width / im.width, height / im.height)
-        new = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
-        resized = (im.resize(new, Image.BILINEAR, reducing_gap=2.0) if resample is None
-                   else im.resize(new, resample, reducing_gap=3.0))
-        canvas = Image.new("RGB", (width, height), (255, 255, 255))
-        canvas.paste(resized, ((width - new[0]) // 2, (height - new[1]) // 2))
-        im = canvas
-    return np.asarray(im, dtype=np.uint8).transpose(2, 0, 1)
 
 
 def images_to_tensor(images: Sequence[Image.Image]) -> torch.Tensor:

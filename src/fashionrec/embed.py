@@ -19,7 +19,6 @@ import pandas as pd
 from PIL import Image
 
 from fashionrec.catalog import Catalog
-from fashionrec.data import images_to_tensor, load_image_tensor
 from fashionrec.tagger import Tagger
 
 log = logging.getLogger(__name__)
@@ -38,6 +37,8 @@ class Embedder:
 
     def encode(self, images: Sequence[Image.Image]) -> np.ndarray:
         """PIL images (any size/mode) -> (n, d) float32, each row of unit length."""
+        from fashionrec.data import images_to_tensor  # (with torch: here, where photos are read)
+
         if len(images) == 0:
             return np.zeros((0, self.dim), np.float32)
         return self.tagger.infer(images_to_tensor(images), batch_size=self.batch_size)[0]
@@ -61,6 +62,8 @@ def embed_catalog(catalog: Catalog, tagger: Tagger, batch_size: int = 256,
     Returns ``(ids int64 (n,), vectors float32 (n, d) L2-normalised, predicted attributes DataFrame
     (n rows, pred_<head> and pred_<head>_prob))``, rows in the order of ``catalog.usable``.
     """
+    from fashionrec.data import load_image_tensor  # (with torch: here, where photos are read)
+
     usable = catalog.usable
     ids = usable["id"].to_numpy(dtype=np.int64)
     images = load_image_tensor(usable["image_path"].tolist(), progress=progress)   # (n, 3, 80, 60) uint8

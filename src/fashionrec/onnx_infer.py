@@ -38,19 +38,22 @@ import os
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
-import torch
-from torch import nn
 from tqdm.auto import tqdm
 
-from fashionrec import data
+from fashionrec import photo_store
 from fashionrec.artifacts import cache_dir, write_with
-from fashionrec.data import preprocess
 from fashionrec.errors import FashionrecError, ModelError
-from fashionrec.models import TaggerNet
 from fashionrec.progress import hidden
+
+# torch is imported in the functions that export or run a graph, not here: the tagger and the text encoder import
+# this module for its runtime choice, and a query by id imports those and no torch (stop 76).
+if TYPE_CHECKING:
+    import torch
+
+    from fashionrec.models import TaggerNet
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -60,13 +63,15 @@ RUNTIMES = ("auto", "torch", "onnx")
 GRAPH_VERSION = "1"
 # What else the exported graph is made of: the networks' code, the preprocessing, this file, and the
 # packages that define or export layers (a new version may export differently).
-_GRAPH_MODULES = ("fashionrec.models.base", "fashionrec.models.ensemble")
+_GRAPH_MODULES = ("fashionrec.models.base", "fashionrec.models.ensemble", "fashionrec.onnx_graphs")
 _GRAPH_PACKAGES = ("torch", "onnx", "onnxscript", "efficientnet-lite-pytorch")
-STORED_SHAPE = (3, data.STORE_HEIGHT, data.STORE_WIDTH)      # the graph's input: stored uint8 images
+STORED_SHAPE = (3, photo_store.STORE_HEIGHT, photo_store.STORE_WIDTH)      # the graph's input: stored uint8 images
 
 
 def takes(images: torch.Tensor) -> bool:
     """Whether the exported tagger takes ``images`` as they are (other sizes need PyTorch's resizing)."""
+    import torch
+
     return images.dtype == torch.uint8 and images.ndim == 4 and tuple(images.shape[1:]) == STORED_SHAPE
 
 
@@ -95,6 +100,8 @@ def _key(parts: Sequence[str], packages: Sequence[str], sources: Sequence[str]) 
 
 def graph_key(weights_sha256: str, description: dict) -> str:
     """What the exported graph depends on: the weights, the model's description, the code and the exporter."""
+    from fashionrec import data
+
     return _key([weights_sha256, json.dumps(description, sort_keys=True)], _GRAPH_PACKAGES,
                 [inspect.getsource(data.preprocess), inspect.getsource(data.fit_to_spec),
                  *(inspect.getsource(importlib.import_module(m)) for m in _GRAPH_MODULES)])
@@ -122,33 +129,24 @@ def open_runtime(runtime: str, what: str, open_: Callable[[], T], problem: str |
     (log.warning if problem.startswith("running") else log.debug)("%s runs on PyTorch: %s", what, problem)
     return None
 
-class _Graph(nn.Module):
-    """uint8 images -> (embedding, probabilities of each head in ``heads`` order), as run_inference computes."""
-
-    def __init__(self, model: TaggerNet, heads: list[str]):
-        super().__init__()
-        self.model = model
-        self.heads = heads
-
-    def forward(self, images: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        features = self.model.forward_features(preprocess(images, self.model.spec))
-        logits = self.model.forward_head(features)
-        return (self.model.embedding(features).float(),
-                *(torch.softmax(logits[h].float(), dim=1) for h in self.heads))
-
-
 def export_graph(model: TaggerNet) -> bytes:
     """``model`` (eval mode, CPU) as a serialised ONNX graph with a dynamic batch size."""
+    import torch
+
+    from fashionrec.onnx_graphs import TaggerGraph
+
     heads = list(model.heads)
-    graph = _Graph(model, heads).eval()
+    graph = TaggerGraph(model, heads).eval()
     example = torch.zeros(2, *STORED_SHAPE, dtype=torch.uint8)     # batch 2: a batch of 1 would be fixed at 1
     return _export(graph, (example,), ["images"], ["embedding", *heads], ({0: torch.export.Dim("batch")},),
                    {"fashionrec_model": json.dumps(model.description()), "fashionrec_heads": json.dumps(heads),
                     "input": "uint8 (N, 3, 80, 60) RGB, stored catalogue size"})
 
 
-def _export(module: nn.Module, example: tuple, inputs: list[str], outputs: list[str], dynamic: tuple,
+def _export(module: torch.nn.Module, example: tuple, inputs: list[str], outputs: list[str], dynamic: tuple,
             meta: dict[str, str]) -> bytes:
+    import torch
+
     # The exporter narrates each pass on stdout and in INFO logs and warns about internals; none of it is
     # the user's business.
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), _quiet("onnx_ir", "onnxscript"):
@@ -176,6 +174,7 @@ def _quiet(*loggers: str):
 
 def _session(graph: Path | bytes, threads: int | None):
     import onnxruntime as ort
+    import torch
 
     options = ort.SessionOptions()
     # As many threads as PyTorch would use, so --threads and torch.set_num_threads keep their meaning.
@@ -337,20 +336,6 @@ def text_graph_problem(encoder) -> str | None:
     return None
 
 
-class _TextGraph(nn.Module):
-    """Token ids and attention mask -> the L2-normalised mean of the token embeddings under the mask."""
-
-    def __init__(self, transformer: nn.Module):
-        super().__init__()
-        self.transformer = transformer
-
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        hidden = self.transformer(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-        return nn.functional.normalize(mean, dim=1)
-
-
 class OnnxTextEncoder:
     """A text model's network in an ONNX Runtime session; ``tokenize`` (texts -> token ids and attention mask,
     padded to the longest and cut at the model's max length) prepares the input."""
@@ -376,7 +361,9 @@ class OnnxTextEncoder:
 def _text_graph_name(weights: Path, model: str, max_seq_length: int) -> tuple[str, str]:
     """The cached text graph's file name (without .onnx) and the config it records."""
     config = json.dumps({"model": model, "max_seq_length": max_seq_length}, sort_keys=True)
-    return f"text-{_key([hashlib.sha256(weights.read_bytes()).hexdigest(), config], _TEXT_PACKAGES, [])}", config
+    # (With the graph's module's source, which was this file's until stop 76.)
+    graph = inspect.getsource(importlib.import_module("fashionrec.onnx_graphs"))
+    return f"text-{_key([hashlib.sha256(weights.read_bytes()).hexdigest(), config], _TEXT_PACKAGES, [graph])}", config
 
 
 def onnx_text_encoder(encoder, weights: Path, threads: int | None = None) -> OnnxTextEncoder:
@@ -392,11 +379,15 @@ def onnx_text_encoder(encoder, weights: Path, threads: int | None = None) -> Onn
         return tokens["input_ids"].numpy(), tokens["attention_mask"].numpy()
 
     def export() -> bytes:
+        import torch
+
+        from fashionrec.onnx_graphs import TextGraph
+
         tokens = encoder.preprocess(["a short example", "a longer example sentence to export with"])
         dims = {0: torch.export.Dim("batch"), 1: torch.export.Dim("seq", max=encoder.max_seq_length)}
         # "embedding" would clash with a node inside the transformer's graph.
         with torch.no_grad():
-            return _export(_TextGraph(transformer).eval(), (tokens["input_ids"], tokens["attention_mask"]),
+            return _export(TextGraph(transformer).eval(), (tokens["input_ids"], tokens["attention_mask"]),
                            ["input_ids", "attention_mask"], ["sentence_embedding"], (dims, dims),
                            {"fashionrec_text_model": config})
 

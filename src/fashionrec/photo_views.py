@@ -28,7 +28,7 @@ from PIL import Image
 from scipy import ndimage
 
 from fashionrec.catalog import MIN_PHOTO_SIDE, to_rgb
-from fashionrec.data import STORE_HEIGHT, STORE_WIDTH, fit_to_store
+from fashionrec.photo_store import STORE_HEIGHT, STORE_WIDTH, fit_to_store
 
 # A product covering less than this share of a plain-background photo is only looked at cropped: no
 # catalogue photo frames its product that small (none of 1,500 validation photos).

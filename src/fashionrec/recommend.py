@@ -87,7 +87,6 @@ from fashionrec.catalogue_edits import CatalogueEdits, manifest_stamp
 from fashionrec.change_intent import INTENT, clear_intent, move_order, read_intent, recovering, write_intent
 from fashionrec.colours import nearness
 from fashionrec.column_map import images_path, table_path
-from fashionrec.data import STORE_HEIGHT, STORE_WIDTH, fit_to_store
 from fashionrec.edit_tables import kept_tables
 from fashionrec.embed import Embedder, predicted_frame
 from fashionrec.errors import (
@@ -137,6 +136,7 @@ from fashionrec.item_tables import brand_words as item_brand_words
 from fashionrec.levels import levels_fingerprint
 from fashionrec.looks import COMPOUND_COLOURS, NAMED_ALIAS
 from fashionrec.outfits import Outfits
+from fashionrec.photo_store import STORE_HEIGHT, STORE_WIDTH, fit_to_store
 from fashionrec.photo_wearer import WearerRead, read_wearer
 from fashionrec.product_edits import ProductEdits
 from fashionrec.profiles import Profiles
@@ -802,12 +802,14 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
 
     @classmethod
     def load(cls, index_dir: str | Path, model: str | Path | Tagger | None = None, uri: str | None = None,
-             token: str | None = None, mapped: bool = False) -> Recommender:
+             token: str | None = None, mapped: bool = False, weights_on_use: bool = False) -> Recommender:
         """Open an index folder. ``model``: None = the manifest's model if it exists, else the shipped one.
 
         ``uri`` / ``token``: for a Milvus index, where its collection lives now (default: as built).
         ``mapped``: its embeddings and text embeddings memory-mapped read-only, for a load that queries and never
         changes it (``index_delta.read_files``).
+        ``weights_on_use``: the model's weights read (and torch imported) when a photo is first read through it, not
+        now: a query by id, a look or ``index check`` needs its description alone (``Tagger.load``).
         """
         if not isinstance(index_dir, (str, Path)):     # None was pathlib's TypeError (a trial)
             raise BadInputError(f"give the index folder as a path (e.g. runs/index, written by `fashionrec index "
@@ -821,7 +823,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
             before = _mtime(manifest_path)
             items_before = file_identity(Path(index_dir) / "items.csv")
             try:
-                rec = cls._load_once(index_dir, model, uri, token, mapped)
+                rec = cls._load_once(index_dir, model, uri, token, mapped, weights_on_use)
                 # items.csv is the first file a save moves in (change_intent.move_order): replaced while the
                 # files were read, some of them may be the next version's, under a manifest not yet moved in.
                 same = _mtime(manifest_path) == before and file_identity(Path(index_dir) / "items.csv") == items_before
@@ -844,14 +846,14 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
 
     @classmethod
     def _load_once(cls, index_dir: str | Path, model: str | Path | Tagger | None, uri: str | None,
-                   token: str | None, mapped: bool = False) -> Recommender:
+                   token: str | None, mapped: bool = False, weights_on_use: bool = False) -> Recommender:
         # A change a process was killed in the middle of is finished or taken back first (change_intent).
         with recovering(index_dir) as recovery:
-            return cls._load_files(Path(index_dir), model, uri, token, recovery, mapped)
+            return cls._load_files(Path(index_dir), model, uri, token, recovery, mapped, weights_on_use)
 
     @classmethod
     def _load_files(cls, index_dir: Path, model: str | Path | Tagger | None, uri: str | None, token: str | None,
-                    recovery, mapped: bool = False) -> Recommender:
+                    recovery, mapped: bool = False, weights_on_use: bool = False) -> Recommender:
         if recovery is not None:
             recovery.finish_move()
         manifest_path = index_dir / "manifest.json"
@@ -957,7 +959,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
         if isinstance(model, Tagger):
             tagger = model
         else:
-            tagger = Tagger.load(named if model is None and named and not missing else model)
+            tagger = Tagger.load(named if model is None and named and not missing else model,
+                                 weights_on_use=weights_on_use)
         _check_same_model(index_dir, manifest, tagger, missing)
         if tagger.dim != embeddings.shape[1]:
             raise ModelError(f"model {tagger.name} makes {tagger.dim}-d embeddings but index {index_dir} holds "

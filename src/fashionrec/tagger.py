@@ -22,19 +22,15 @@ import numbers
 import re
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 from PIL import Image
-from safetensors.torch import load as load_weights
-from safetensors.torch import save_file
 from tqdm.auto import tqdm
 
 from fashionrec.artifacts import write_with_json
 from fashionrec.catalog import to_rgb
-from fashionrec.data import fit_to_store, images_to_tensor, preprocess
 from fashionrec.errors import BadInputError, ModelError
-from fashionrec.models import ENSEMBLE_SPEC, MODEL_SPECS, EnsembleNet, ModelSpec, TaggerNet, create_model
 from fashionrec.onnx_infer import (
     OnnxTagger,
     cache_graph,
@@ -44,8 +40,17 @@ from fashionrec.onnx_infer import (
     requested_runtime,
     takes,
 )
+from fashionrec.photo_store import fit_to_store
 from fashionrec.progress import hidden
 from fashionrec.view_choice import look_again, worth_views
+
+# torch, safetensors and the networks are imported where a model is built or run, not here: a query by id, a look
+# or `index check` needs the model's description alone, and `import torch` took 16 s of a 22 s `recommend similar`
+# at 40k under load (stop 76).
+if TYPE_CHECKING:
+    import torch
+
+    from fashionrec.models import TaggerNet
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +61,8 @@ DEVICES = re.compile(r"auto|cpu|cuda(?::\d+)?")      # what --device takes
 
 
 def resolve_device(device: str = "auto") -> torch.device:
+    import torch
+
     if not DEVICES.fullmatch(str(device)):
         # `evaluate --device tpu` ended in PyTorch's traceback (an ML engineer's trial).
         raise ModelError(f"device (--device) must be auto, cpu, cuda or cuda:N, not {device!r}")
@@ -69,6 +76,8 @@ def resolve_device(device: str = "auto") -> torch.device:
 def round_to(model: torch.nn.Module, dtype: torch.dtype) -> None:
     """Round every floating-point weight of ``model`` to ``dtype`` and back, in place, so that what is measured
     next is what a checkpoint saved with that ``dtype`` holds (``--half``)."""
+    import torch
+
     with torch.no_grad():
         for t in model.state_dict().values():
             if t.is_floating_point():
@@ -82,6 +91,8 @@ def save_checkpoint(model: TaggerNet, classes: dict[str, list[str]], meta: dict,
     ``dtype`` (e.g. ``torch.float16``) stores floating-point tensors smaller; loading casts them back to the
     model's float32.
     """
+    from safetensors.torch import save_file
+
     stem = Path(stem)
     weights = stem.with_suffix(".safetensors")
     state = {k: v.detach().to("cpu", dtype=dtype if dtype is not None and v.is_floating_point() else v.dtype)
@@ -128,6 +139,8 @@ def resolve_checkpoint(path: str | Path | None) -> Path:
 
 
 def _build(name: str, pre: dict, sizes: dict[str, int], weights: Path) -> TaggerNet:
+    from fashionrec.models import MODEL_SPECS, ModelSpec, create_model
+
     if name not in MODEL_SPECS:
         raise ModelError(f"checkpoint {weights} is for unknown model {name!r}")
     model = create_model(name, sizes, pretrained=False)
@@ -146,16 +159,33 @@ def _read_checkpoint(path: str | Path | None, device: str) -> tuple[TaggerNet, d
     """(model, description, SHA-256 of the weights): the hash is of the very bytes the weights came from,
     so a file replaced after loading (training rewrites best.safetensors) cannot be recorded under it."""
     weights = resolve_checkpoint(path)
+    meta = _read_description(weights)
+    model, sha = _read_weights(weights, meta, device)
+    return model, meta, sha
+
+
+def _read_description(weights: Path) -> dict:
+    """The JSON description beside the checkpoint ``weights``, checked as far as reading it needs no network."""
     described = weights.with_suffix(".json")
     try:
         meta = json.loads(described.read_text(encoding="utf-8"))
-        name = meta["model"]
-        classes = meta["classes"]
-        sizes = {h: len(c) for h, c in classes.items()}
+        meta["model"]                                           # (checked: each must be there,
+        {h: len(c) for h, c in meta["classes"].items()}         # classes a table of lists)
     # Not UTF-8, a JSON list, classes not a table of lists: each a traceback, or a message without the file's
     # name (a code review's damaged descriptions).
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise ModelError(f"{described} is not a fashionrec checkpoint description: {e}") from e
+    return meta
+
+
+def _read_weights(weights: Path, meta: dict, device: str) -> tuple[TaggerNet, str]:
+    """The network ``meta`` describes with the weights of the file ``weights``, and those bytes' SHA-256."""
+    from safetensors.torch import load as load_weights
+
+    from fashionrec.models import ENSEMBLE_SPEC, EnsembleNet
+
+    described, name = weights.with_suffix(".json"), meta["model"]
+    sizes = {h: len(c) for h, c in meta["classes"].items()}
     try:
         if name == ENSEMBLE_SPEC.name:
             try:
@@ -175,16 +205,26 @@ def _read_checkpoint(path: str | Path | None, device: str) -> tuple[TaggerNet, d
     except Exception as e:   # safetensors raises its own error types for a damaged file
         raise ModelError(f"weights in {weights} do not match model {name} or are damaged: {e}") from e
     model.to(resolve_device(device)).eval()
-    return model, meta, hashlib.sha256(data).hexdigest()
+    return model, hashlib.sha256(data).hexdigest()
 
 
-@torch.inference_mode()
 def run_inference(model: TaggerNet, images: torch.Tensor, batch_size: int = 256, device: str | None = None,
                   progress: bool = False, desc: str = "inference") -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """(N, 3, 80, 60) uint8 -> (embeddings (N, D) float32, {head: probabilities (N, C) float32}).
 
     Batches are taken in order, so row i of every output belongs to image i.
     """
+    import torch
+
+    with torch.inference_mode():
+        return _run_inference(model, images, batch_size, device, progress, desc)
+
+
+def _run_inference(model, images, batch_size, device, progress, desc):
+    import torch
+
+    from fashionrec.data import preprocess
+
     model.eval()
     dev = next(model.parameters()).device if device is None else torch.device(device)
     feats, probs = [], {h: [] for h in model.heads}
@@ -231,11 +271,45 @@ class Tagger:
                 "network)")
 
     @classmethod
-    def load(cls, path: str | Path | None = None, device: str = "cpu", runtime: str | None = None) -> Tagger:
-        """Load a checkpoint; ``runtime`` None means ``$FASHIONREC_RUNTIME`` or ``auto``."""
+    def load(cls, path: str | Path | None = None, device: str = "cpu", runtime: str | None = None,
+             weights_on_use: bool = False) -> Tagger:
+        """Load a checkpoint; ``runtime`` None means ``$FASHIONREC_RUNTIME`` or ``auto``.
+
+        ``weights_on_use``: read its description now and its weights (with torch) when :attr:`model` is first
+        used: a query by id, a look or ``index check`` needs the description alone (its classes, dimension,
+        levels, temperatures), and loading the weights took 2.5 s of such a call at 40k, importing torch 16 s
+        (stop 76). Its :attr:`sha256` is then the file's as it is now, and the weights read later must have it.
+        """
+        runtime_from = "argument" if runtime else "FASHIONREC_RUNTIME"
+        if weights_on_use:
+            weights = resolve_checkpoint(path)
+            tagger = cls(model=None, meta=_read_description(weights), path=weights,
+                         runtime=requested_runtime(runtime), _runtime_from=runtime_from)
+            del tagger.model        # read by __getattr__ on first use
+            # Its own lock, not _lock: the ONNX session, opened under _lock, reads the model (a lock of its own held
+            # twice would wait for itself).
+            tagger.__dict__.update(_device=device, _weights_lock=threading.Lock())
+            return tagger
         model, meta, sha = _read_checkpoint(path, device)
         return cls(model=model, meta=meta, path=resolve_checkpoint(path), runtime=requested_runtime(runtime),
-                   weights_sha256=sha, _runtime_from="argument" if runtime else "FASHIONREC_RUNTIME")
+                   weights_sha256=sha, _runtime_from=runtime_from)
+
+    def __getattr__(self, name: str):
+        # Only for a tagger loaded with weights_on_use, whose ``model`` is not yet read (every other attribute is
+        # found without this method).
+        if name != "model" or "_device" not in self.__dict__:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        with self.__dict__["_weights_lock"]:
+            if "model" not in self.__dict__:
+                model, sha = _read_weights(self.path, self.meta, self.__dict__["_device"])
+                if sha != self.sha256:
+                    # Its fingerprint was compared with the index's before the weights were read: weights
+                    # replaced since (a training run rewrites best.safetensors) are not served under it.
+                    raise ModelError(f"checkpoint {self.path} changed since it was opened (its weights are not the "
+                                     "ones its fingerprint was checked for): run the command again")
+                self.weights_sha256 = sha
+                self.__dict__["model"] = model
+            return self.__dict__["model"]
 
     @property
     def name(self) -> str:
@@ -272,6 +346,9 @@ class Tagger:
 
     @property
     def dim(self) -> int:
+        described = self.meta.get("feature_dim")
+        if "model" not in self.__dict__ and isinstance(described, int) and not isinstance(described, bool):
+            return described       # its weights not read yet: the dimension its description records
         return self.model.feature_dim
 
     @property
@@ -303,6 +380,8 @@ class Tagger:
         session = self.__dict__.get("_onnx_session")
         if session is None or session.graph is None:
             return False
+        import torch
+
         saved = Tagger.load(path, runtime="torch")
         mine, theirs = self.model.state_dict(), saved.model.state_dict()
         same = (saved.model.description() == self.model.description() and mine.keys() == theirs.keys()
@@ -323,10 +402,14 @@ class Tagger:
 
     def warm_up(self) -> None:
         """Run one blank photo through the model: exports or loads the ONNX graph, so no request waits on it."""
+        import torch
+
         self.infer(torch.full((1, 3, 80, 60), 255, dtype=torch.uint8))
 
     def embed(self, images) -> np.ndarray:
         """Photos (as :meth:`predict` takes them; a flat one too) -> (N, D) float32, L2-normalised."""
+        from fashionrec.data import images_to_tensor
+
         photos = self._photos(images, check=False)
         if not photos:      # as predict gives [] for none (stacking none failed)
             return np.zeros((0, self.dim), np.float32)
@@ -359,6 +442,8 @@ class Tagger:
             return []
         rgb = [to_rgb(im) for im in photos]
         stored = np.stack([fit_to_store(im) for im in rgb])         # (N, 3, 80, 60) uint8
+        import torch  # (here, where a model runs: see the imports above)
+
         _, probs = self.infer(torch.from_numpy(stored))
         if views:
             worth = np.array([worth_views(im, s) for im, s in zip(rgb, stored, strict=True)])

@@ -53,9 +53,9 @@ from fashionrec.catalog import (
     photo_id,
 )
 from fashionrec.column_map import images_path, table_path
-from fashionrec.data import fit_to_store
 from fashionrec.errors import BadInputError
 from fashionrec.levels import READ_FROM_TYPE
+from fashionrec.photo_store import fit_to_store
 from fashionrec.progress import hidden
 from fashionrec.tagger import Tagger, member_preprocessing
 from fashionrec.view_choice import DISPUTED_FROM, look_again, worth_views

@@ -27,11 +27,10 @@ import dataclasses
 from collections.abc import Callable
 
 import numpy as np
-import torch
 from PIL import Image
 
 from fashionrec.catalog import to_rgb
-from fashionrec.data import fit_to_store
+from fashionrec.photo_store import fit_to_store
 from fashionrec.photo_views import BACKGROUND_TOLERANCE, photo_views
 
 # A photo read as it is with its type under this (calibrated) is read through its views too: the review
@@ -208,6 +207,8 @@ def _read(tagger, made: list[Made]) -> list[ViewReading]:
     """The reading of each photo's views (:func:`_views_of`), all tagged in one batch."""
     tagged = [p for pictures, _, _ in made for p in pictures]
     if tagged:
+        import torch  # here, where a model reads photos: a query by id imports this module and no torch (stop 76)
+
         _, probs = tagger.infer(torch.from_numpy(np.stack(tagged)))      # (V, 3, 80, 60) -> {head: (V, C)}
     readings, start = [], 0
     for pictures, turns, as_is in made:
