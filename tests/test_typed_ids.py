@@ -308,3 +308,15 @@ def test_the_python_verbs_take_an_id_as_the_shop_writes_it(shop_index) -> None:
     assert rec.item("2024")["id"] == tee == rec.id_typed("2024")
     assert [r.id for r in rec.similar("2024", k=5)] == [r.id for r in rec.similar(tee, k=5)]
     assert tee not in [r.id for r in rec.similar(belt, k=len(rec.items) - 1, exclude_ids=["2024"])]
+
+
+def test_an_unknown_id_is_answered_with_an_example_the_catalogue_holds() -> None:
+    # Stop 76's README run: a shop's 178-product index answered "abc" with "e.g. 15970", the Kaggle catalogue's
+    # product, which this shop lacks; the example is now one of its own products.
+    from _recs_support import shared_recommender
+
+    rec = shared_recommender()
+    with pytest.raises(LookupError) as said:
+        rec.id_named("abc")         # how the CLI and the API read a typed id
+    example = int(str(said.value).rsplit("e.g. ", 1)[1])
+    assert example in set(rec.items["id"]), str(said.value)

@@ -603,9 +603,11 @@ class ItemTables:
             # offered it, said hidden: it was not (stop 76).
             hidden = self.manifest.get(HIDDEN) or {}
             written = self.manifest.get(IDS_AS_WRITTEN) or {}
+            example = next((int(i) for i in self._ids if str(i) not in hidden), None)
             if for_anyone():
-                raise no_such_id(typed, {key: spelt for key, spelt in written.items() if key not in hidden}, len(self))
-            raise no_such_id(typed, written, len(self), hidden={int(key) for key in hidden})
+                raise no_such_id(typed, {key: spelt for key, spelt in written.items() if key not in hidden}, len(self),
+                                 example=example)
+            raise no_such_id(typed, written, len(self), hidden={int(key) for key in hidden}, example=example)
         return found
 
     def ids_named(self, typed: list) -> list[int]:

@@ -88,10 +88,11 @@ def typed_reader(written: dict[str, str], held: Callable[[int], bool],
 
 
 def no_such_id(typed, written: dict[str, str] | Spellings, count: int,
-               hidden: set[int] | frozenset[int] = frozenset()) -> NotFoundError:
+               hidden: set[int] | frozenset[int] = frozenset(), example: int | None = None) -> NotFoundError:
     """The error for ``typed`` naming no product: said as typed, with what an id is in this index (its number, or
     as the shop writes it where ``written`` records spellings) and a close spelling where there is one, said hidden
-    where it is one of ``hidden`` (the ids of the products the shop hides, offered to the shop alone)."""
+    where it is one of ``hidden`` (the ids of the products the shop hides, offered to the shop alone); ``example``:
+    a product number the index holds, given where it records no spellings."""
     text = str(typed).strip()
     spellings = written if isinstance(written, Spellings) else Spellings(written)
     if spellings.written:
@@ -104,7 +105,9 @@ def no_such_id(typed, written: dict[str, str] | Spellings, count: int,
             said = " (hidden by the shop)" if spellings.id_of(close) in hidden else ""
             way += f"; did you mean {close!r}{said}?"
     else:
-        way = "give a product's number (this index records no other spelling of its ids), e.g. 15970"
+        # The index's own product (stop 76): a fixed 15970, the Kaggle catalogue's, was no product of a shop's.
+        way = "give a product's number (this index records no other spelling of its ids)" + (
+            f", e.g. {example}" if example is not None else "")
     return NotFoundError(f"there is no product {text!r} in this catalogue ({count:,} products): {way}",
                          shopper=f"There is no product {text} in the shop. Search for what you are looking for, "
                                  "or browse the catalogue.")
