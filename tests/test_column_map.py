@@ -166,3 +166,21 @@ def test_the_help_of_a_catalogue_folder_says_columns_json_may_name_its_table() -
             command = command.commands[name]
         said = " ".join(p.help for p in command.params if getattr(p, "help", None) and "styles.csv" in p.help)
         assert "styles.csv + images/" in said and "columns.json names" in said, (path, said)
+
+
+def test_the_python_verb_checks_a_mapping_as_the_command_does(tmp_path: Path) -> None:
+    # Stop 76's README run: save_column_map, the README's Python for `data columns`, wrote {"Title": ...} into a
+    # folder whose header has no Title (and a column no catalogue has), where the command refuses and writes nothing.
+    import pytest
+
+    from fashionrec.errors import CatalogError
+
+    (tmp_path / "styles.csv").write_text("id,Name,Type\n1,A Shirt,Shirts\n", encoding="utf-8")
+    for mapping, said in (({"Title": "productDisplayName"}, "'Title' is not in"),
+                          ({"Nmae": "productDisplayName"}, "did you mean 'Name'?"),
+                          ({"Name": "bogus"}, "no column a catalogue has")):
+        with pytest.raises(CatalogError, match=said):
+            save_column_map(tmp_path, mapping)
+        assert not (tmp_path / COLUMN_MAP_FILE).exists()
+    save_column_map(tmp_path, {"Name": "Product Display Name", "Type": "articleType"})
+    assert read_column_map(tmp_path, KNOWN) == {"Name": "productDisplayName", "Type": "articleType"}

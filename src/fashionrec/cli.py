@@ -630,8 +630,6 @@ def data_columns(
     """Map a shop's own column names to the catalogue's, once: written to columns.json beside the folder's table, which
     every command (data check, tag, index build, index add, train, eda) and load_catalog read; with --table and
     --images, the table and photo folder to read in place of styles.csv and images/."""
-    import difflib
-
     from fashionrec.artifacts import write_with
     from fashionrec.catalog import MAPPABLE_COLUMNS, check_catalogue_folder, styles_header, styles_table
     from fashionrec.column_map import (
@@ -639,12 +637,12 @@ def data_columns(
         IMAGES_KEY,
         PLACES,
         TABLE_KEY,
+        check_header_names,
         checked_place,
         parse_map,
         read_column_map,
         read_places,
         save_column_map,
-        spelling,
     )
     from fashionrec.errors import CatalogError
 
@@ -676,17 +674,14 @@ def data_columns(
     except FashionrecError as e:
         asked = mapping or clear or table is not None or images is not None
         fail(f"{e} (nothing written to {COLUMN_MAP_FILE})" if asked else str(e))
-    spelt = {spelling(h): h for h in header}
-    for name in given:
-        if name not in header and spelling(name) not in spelt:
-            close = difflib.get_close_matches(name, header, n=1)
-            fail(f"{name!r} is not in {root / places[TABLE_KEY]}'s header"
-                 + (f" (did you mean {close[0]!r}?)" if close else f" ({', '.join(map(repr, header))})")
-                 + f" (nothing written to {COLUMN_MAP_FILE})")
+    try:
+        check_header_names(given, header, root / places[TABLE_KEY])
+    except CatalogError as e:
+        fail(f"{e} (nothing written to {COLUMN_MAP_FILE})")
     merged = {} if clear else {k: v for k, v in before.items() if v not in given.values()}
     merged.update(given)
     if merged != before or broken or places != read_places(root):
-        path = save_column_map(root, merged, places)
+        path = save_column_map(root, merged, places, check=False)
         try:
             styles_table(root)      # the mapping must leave a catalogue the loader reads: else the file as it was
         except FashionrecError as e:

@@ -19,6 +19,7 @@ shop's products.csv and photos/ were renamed by hand), read by every command the
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import shlex
@@ -140,12 +141,37 @@ def images_path(folder: str | Path) -> Path:
     return Path(folder) / read_places(Path(folder))[IMAGES_KEY]
 
 
-def save_column_map(folder: Path, mapping: dict[str, str], places: dict[str, str] | None = None) -> Path:
-    """Write ``mapping`` (checked) to ``folder``'s columns.json, whole (a temporary file moved in), with
-    ``places`` ({"@table": ..., "@images": ...}; None: those the file names now), the defaults left out; an
-    empty one removes the file. Returns its path."""
+def check_header_names(names, header: list[str], table: Path) -> None:
+    """A :class:`CatalogError` for the first of ``names`` that ``table``'s ``header`` lacks, as spelt or in another
+    case or spacing, with the closest name it has, else its names: what a mapping's header names must pass."""
+    spelt = {spelling(h) for h in header}
+    for name in names:
+        if name not in header and spelling(name) not in spelt:
+            close = difflib.get_close_matches(name, header, n=1)
+            raise CatalogError(f"{name!r} is not in {table}'s header"
+                               + (f" (did you mean {close[0]!r}?)" if close else f" ({', '.join(map(repr, header))})"))
+
+
+def save_column_map(folder: Path, mapping: dict[str, str], places: dict[str, str] | None = None,
+                    check: bool = True) -> Path:
+    """Write ``mapping`` to ``folder``'s columns.json, whole (a temporary file moved in), with ``places``
+    ({"@table": ..., "@images": ...}; None: those the file names now), the defaults left out; an empty one removes
+    the file. Returns its path. ``check``: each column one a catalogue has and, where the table is there, each
+    header name in its header, as `fashionrec data columns` checks them, nothing written on a refusal (False: the
+    command's own merge, checked before)."""
     path = Path(folder) / COLUMN_MAP_FILE
     places = read_places(Path(folder)) if places is None else places
+    if check:
+        # Python's `data columns` (stop 76): unchecked, a name the header lacks was written and then read past.
+        from fashionrec.catalog import MAPPABLE_COLUMNS, styles_header
+        places = {**places, **{k: v for k, v in mapping.items() if k in PLACES}}     # "@table" given in the mapping
+        mapping = checked_map({k: v for k, v in mapping.items() if k not in PLACES}, MAPPABLE_COLUMNS, "the mapping")
+        table = Path(folder) / places.get(TABLE_KEY, PLACES[TABLE_KEY])
+        if table.is_file():
+            try:
+                check_header_names(mapping, styles_header(folder, places={**PLACES, **places}), table)
+            except CatalogError as e:
+                raise CatalogError(f"{e} (nothing written to {COLUMN_MAP_FILE})") from None
     mapping = {**{k: v for k, v in places.items() if k in PLACES and v != PLACES[k]}, **mapping}
     if not mapping:
         path.unlink(missing_ok=True)
