@@ -164,7 +164,8 @@ def test_a_shopify_exports_variant_price_is_the_price_and_another_price_column_i
                                          "1,Shirts,Blue Shirt,999,499\n")
     catalog = load_catalog(tmp_path, progress=False, warn=False)
     assert catalog.report.price_column == "Variant Price" and catalog.table["price"].iloc[0] == 499
-    assert catalog.report.ignored_columns == ["Variant Compare At Price"]
+    # ... it is kept beside it as the regular price (stop 76, h76sale: tests/test_regular_prices.py).
+    assert catalog.report.ignored_columns == [] and catalog.table["regular_price"].iloc[0] == 999
     # A price under a name not read: said where the ignored columns are, with how to have it read.
     (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName,Unit Price\n1,Shirts,Blue Shirt,499\n")
     catalog = load_catalog(tmp_path, progress=False, warn=False)
@@ -238,6 +239,40 @@ def test_shirts_under_500_lists_k_shirts_of_500_or_less(priced_client, priced_in
     # Every item's JSON has its price.
     one = next(iter(given))
     assert priced_client.get(f"/api/items/{one}").json()["price"] == given[one]
+    # A sale asked of a shop whose export gives no regular price: said, the search not emptied (stop 76, h76sale).
+    body = priced_client.get("/api/search/text", params={"q": "shirts on sale"}).json()
+    assert body["results"] and body["left_out"] == ["on sale"], body
+    assert "No product of the catalogue is on sale (its export gives no regular price above a price)" in body["note"]
+
+
+def test_a_shop_on_sale_says_it_in_the_api_the_cards_and_text_search(priced_index, tmp_path):
+    # Stop 76, h76sale: the regular price a build keeps beside the price of a product on sale (regular_prices;
+    # tests/test_regular_prices.py reads it from the exports), here given to a copy of the priced index's items.
+    index = tmp_path / "index"
+    shutil.copytree(priced_index, index)
+    items = pd.read_csv(index / "items.csv")
+    shirts = items.index[(items["articleType"] == "Shirts") & items["price"].notna()][::2]
+    items["regular_price"] = np.nan
+    items.loc[shirts, "regular_price"] = items.loc[shirts, "price"] + 1000
+    items.to_csv(index / "items.csv", index=False)
+    on_sale = set(items.loc[shirts, "id"].astype(int))
+    sale_id, price = int(items.loc[shirts[0], "id"]), float(items.loc[shirts[0], "price"])
+    with TestClient(create_app(Settings(index_dir=index))) as client:
+        item = client.get(f"/api/items/{sale_id}").json()
+        assert (item["price"], item["regular_price"], item["on_sale"]) == (price, price + 1000, True)
+        assert client.get(f"/api/items/{int(items['id'][0])}").json()["on_sale"] is (0 in shirts)
+        # Its page and its cards: the regular price struck through, and the share off.
+        page = client.get(f"/item/{sale_id}").text
+        assert f'<s class="was"><span class="visually-hidden">was </span>{price_said(price + 1000)}</s>' in page
+        assert f'<span class="off">-{round(100 * 1000 / (price + 1000))}%</span>' in page
+        assert '<s class="was">' in client.get("/", params={"q": "shirts"}).text
+        # "shirts on sale": the shirts on sale alone, the words read as a filter, said.
+        body = client.get("/api/search/text", params={"q": "shirts on sale", "k": 50}).json()
+        assert {r["id"] for r in body["results"]} == on_sale and body["left_out"] == [], body
+        assert "'on sale' was read as a filter: products on sale" in body["note"]
+        # "sale" alone: the products on sale, as a price alone lists those so priced.
+        body = client.get("/api/search/text", params={"q": "sale", "k": 50}).json()
+        assert {r["id"] for r in body["results"]} == on_sale, body
 
 
 def test_the_catalogue_page_filters_by_price_and_its_cards_show_it(priced_client):

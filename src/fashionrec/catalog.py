@@ -60,6 +60,7 @@ from fashionrec.column_map import (
 from fashionrec.column_map import spelling as _spelling
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.progress import hidden
+from fashionrec.regular_prices import REGULAR_PRICE, compare_at_column
 from fashionrec.sale_dates import SaleDates
 from fashionrec.shop_attributes import (
     BOTH_SIDES_READ,
@@ -433,6 +434,9 @@ class DataReport:
     # put today outside its sale, read at its regular price (stop 76, sale_dates: the sale price was read whatever
     # they said); the day they were read by; {id: the message} of sale dates that are no date, the sale read as on.
     sale_not_on: dict[int, str] = field(default_factory=dict)
+    # The ids of rows on sale: a regular price (WooCommerce's "Regular price", BigCommerce's "Price", Shopify's
+    # "Variant Compare At Price") above the price read, kept beside it (stop 76, regular_prices).
+    on_sale_ids: list[int] = field(default_factory=list)
     sale_dates_read_on: str = ""
     sale_dates_invalid: dict[int, str] = field(default_factory=dict)
     # Column -> [{value, rows, ids, like, like_rows}]: a rare label a letter or two from a common one
@@ -972,6 +976,11 @@ class DataReport:
                          + (f", written in {self.price_currency}" if self.price_currency else "")
                          + "; a row without one, or "
                          "with one that is no amount, is kept without a price")
+        if self.on_sale_ids:
+            k = len(self.on_sale_ids)
+            lines.append(f"on sale          {k} row{'s' if k != 1 else ''} (id{'s' if k != 1 else ''} "
+                         f"{self.named_few(self.on_sale_ids, 10)}): sold at {self.price_column!r}, their regular "
+                         "price kept beside it (cards show it struck through; 'on sale' in a search lists them)")
         if self.regular_price_invalid:
             k = len(self.regular_price_invalid)
             said = first_few([f"id {i} {written!r}" for i, written in self.regular_price_invalid.items()], 10)
@@ -1885,6 +1894,11 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     price_at = _sale_before_price(raw, header, price_at, report)
     regular_at = _sale_or_regular(header, price_at)
     report.price_fallback_column = raw[regular_at] if regular_at is not None else ""
+    # The price before a sale, kept beside the sale price (stop 76, regular_prices): the regular price above, else a
+    # Shopify export's "Variant Compare At Price" (read, so not an ignored column).
+    compare_at = compare_at_column(header, _spelling, price_at, COLUMNS) if regular_at is None else None
+    regular_kept_at = regular_at if regular_at is not None else compare_at
+    regulars: dict[int, str] = {}       # record's position -> its regular price as written, where on sale
     # A WooCommerce sale's dates (stop 76): a sale that ended, or one not yet started, was the price read.
     sale_dates = SaleDates.of(raw) if regular_at is not None else None
     today = datetime.date.today()
@@ -1902,7 +1916,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     # How a line is sold at 0 (stop 71): a Shopify size not tracked or sold while at 0, a WooCommerce "In stock?".
     sold_at = sold_as_columns(header, stock_at)
     report.stock_beside = [raw[i] for i in sold_at if i is not None]
-    read_at = {price_at, regular_at, stock_at, handle_at, parent_at, kind_at, photo_at, *sold_at} | (
+    read_at = {price_at, regular_at, compare_at, stock_at, handle_at, parent_at, kind_at, photo_at, *sold_at} | (
         attributes.positions if attributes is not None else set()) | (
         sale_dates.positions if sale_dates is not None else set())
     # Whether the shop shows a product (stop 73): "Product Visible?", "Published", "Status" (visibility.py).
@@ -2115,11 +2129,15 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             if given < n:
                 short_lines.append(line)
             row = row + [""] * (n - len(row))
+        # (A row on sale keeps its regular price as written; one read at it, or without one, keeps none.)
+        regular = row[regular_kept_at].strip() if regular_kept_at is not None else ""
         if regular_at is not None and (not row[price_at].strip() or read_price(row[price_at]) == 0):
             row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # not on sale: its regular price
+            regular = ""
         elif (sale_dates is not None and row[regular_at].strip()
               and _sale_not_on(report, sale_dates, row, id_at, today)):
             row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # its sale not on today: regular price
+            regular = ""
         elif regular_at is not None and row[regular_at].strip() and read_price(row[regular_at]) is None:
             # On sale, its regular price no amount ("TBD"): read at the sale price, and the regular one said, which
             # went unsaid (stop 71) though the sale ends at it. (A row whose id is no number is rejected below.)
@@ -2133,7 +2151,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             report.variant_lines_folded.append(line)        # a variation: a size of its product, not a product
             report.rows -= 1
             _fold_variant(report, records, variant_stock, products_by_parent[parent], row, price_at, stock_at,
-                          by_parent=True, sold_at=sold_at)
+                          by_parent=True, sold_at=sold_at, regulars=regulars, regular=regular)
             _note_variant_photo(report, products_by_parent[parent][0], row[id_at], photo_file(row, photo_at))
             continue
         kind = row[kind_at].strip().casefold() if kind_at is not None else ""
@@ -2148,7 +2166,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
                 report.option_colours.setdefault(last_product[0], []).append(options)
             if kind in SIZE_LISTING_KINDS:
                 _fold_variant(report, records, variant_stock, last_product, row, price_at, stock_at, by_parent=True,
-                              sold_at=sold_at)
+                              sold_at=sold_at, regulars=regulars, regular=regular)
             continue
         if kind in FOLDED_LISTING_KINDS and product_line:
             reject(line, f"a {row[kind_at].strip()} line of the Product line {product_line}, which was not read "
@@ -2159,7 +2177,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             report.variant_lines_folded.append(line)        # one product, read once: its first line
             report.rows -= 1
             _fold_variant(report, records, variant_stock, product, row, price_at, stock_at, by_parent=False,
-                          sold_at=sold_at)
+                          sold_at=sold_at, regulars=regulars, regular=regular)
             _note_variant_photo(report, product[0], rec["id"], photo_file(row, photo_at))
             continue
         if made_at is not None:
@@ -2271,6 +2289,11 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
                   or (product is not None and report.not_for_sale.get(product[0])) if for_sale_at else None)
         if unsold:
             report.not_for_sale[item_id] = unsold
+        if price_at is not None and (regular or product is not None and not row[price_at].strip()):
+            # (a colour with an id of its own and no price of its own: its product's, and so its regular price)
+            regular = regular or regulars.get(product[3], "")
+            if regular:
+                regulars[len(records)] = regular
         records.append([item_id] + values + ([price_text] if price_at is not None else [])
                        + ([sold_level(row, stock_at, sold_at)] if stock_at is not None else []))
         kept_also.append([row[i].strip() for i in also_at])
@@ -2313,6 +2336,8 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
         # No stock column: those not for sale sold out, the others without a level (available), as a build reads a
         # stock column's empty cell.
         df[STOCK] = ["0" if i in report.not_for_sale else "" for i in df["id"]]
+    if regulars:        # only where a product is on sale: a catalogue without one reads as before
+        df[REGULAR_PRICE] = [regulars.get(j, "") for j in range(len(records))]
     for j, i in enumerate(also_at):
         df[raw[i]] = [values[j] for values in kept_also]
     return df
@@ -2322,7 +2347,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     """A catalogue's table as :func:`read_rows` reads its rows, each value read (empty as missing, a label's case
     folded, a year, a price and a stock level as numbers) and what it found said in ``report``."""
     df = read_rows(csv_path, report)
-    fields = list(df.columns[1:])       # COLUMNS', and the price and stock where there are
+    fields = [c for c in df.columns[1:] if c != REGULAR_PRICE]   # COLUMNS', and the price and stock where there are
     for c in fields:
         # Empty fields are missing; the literal "NA" is a real catalogue value and stays a string.
         df[c] = df[c].mask(df[c] == "", None).astype(object)
@@ -2358,6 +2383,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     df["year"] = year.mask(bad).astype("Int64")
     if PRICE in df:
         df[PRICE] = _prices(df, report)
+    if REGULAR_PRICE in df:
+        df[REGULAR_PRICE] = _regular_prices(df, report)
     if STOCK in df:
         worded = df[STOCK].map(is_no_level_word).astype(bool)
         report.no_level_word_ids = df.loc[worded, "id"].astype(int).tolist()
@@ -2510,6 +2537,16 @@ def _prices(df: pd.DataFrame, report: DataReport) -> pd.Series:
     several = len(set(signs)) > 1
     report.price_currency = "" if several else (signs.iloc[0] if len(signs) else _header_currency(report.price_column))
     return price
+
+
+def _regular_prices(df: pd.DataFrame, report: DataReport) -> pd.Series:
+    """The regular price column as float64: NaN where the row is not on sale (none given, one that is no amount, or
+    one not above its price: a "sale" at or above it is none); ``report.on_sale_ids`` the rows on sale."""
+    regular = pd.Series([np.nan if (v := read_price(str(t))) is None else v for t in df[REGULAR_PRICE].fillna("")],
+                        index=df.index, dtype="float64")
+    above = regular > df[PRICE].astype("float64")
+    report.on_sale_ids = df.loc[above, "id"].astype(int).tolist()
+    return regular.where(above)
 
 
 def _header_currency(name: str) -> str:
@@ -2775,13 +2812,18 @@ def _read_attributes(reader: AttributeReader, row: list[str], values: list[str],
 
 def _fold_variant(report: DataReport, records: list[list], variant_stock: dict[int, tuple[bool, list[str]]],
                   product: tuple, row: list[str], price_at: int | None, stock_at: int | None, by_parent: bool,
-                  sold_at: tuple[int | None, int | None, int | None] = (None, None, None)) -> None:
+                  sold_at: tuple[int | None, int | None, int | None] = (None, None, None),
+                  regulars: dict[int, str] | None = None, regular: str = "") -> None:
     """A folded variant line (``row``, a size of ``product``: its id, values, price as written and record): its
     price, where its product line has none, then its price said where it is not the one kept, and its stock level.
     In that order: a product line without a price takes its first size's, which the report said was not read
-    ("no price read, not 30 or 35" of a product read at 30, a review of stop 69's merge)."""
+    ("no price read, not 30 or 35" of a product read at 30, a review of stop 69's merge). With that price, its
+    ``regular`` price where it is on sale, into ``regulars`` by record (a sale on a variable product's sizes alone)."""
     if price_at is not None:
+        unpriced = not records[product[3]][len(COLUMNS)]
         _fold_price(records, product, row, price_at)
+        if unpriced and records[product[3]][len(COLUMNS)] and regular and regulars is not None:
+            regulars[product[3]] = regular
         _other_price(report, product[0], records[product[3]][len(COLUMNS)], row[price_at])
     if stock_at is not None:
         # Kept for its product's record (:func:`variants_level`), where the line is a size (every variation is),

@@ -67,6 +67,7 @@ from fashionrec.item_tables import plain
 from fashionrec.levels import levels_fingerprint
 from fashionrec.name_colours import COLOUR_FROM, fill_from_photos
 from fashionrec.product_edits import EDIT_LOG, EDITED, edits_made_meanwhile, edits_said, keep_edits_since
+from fashionrec.regular_prices import REGULAR_PRICE
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE
 from fashionrec.stock import STOCK
 from fashionrec.stock_kept import keep_levels_set_since, stock_kept_said, write_built_levels
@@ -222,7 +223,8 @@ class IndexBuilding:
         # were read loads as an index without them.
         # The stock level likewise (stop 67): sold-out products are indexed, and left out of what a shopper sees.
         # And where a colour was read from where the catalogue has no colour column (stop 74: name_colours).
-        kept = [c for c in [*COLUMNS, PRICE, STOCK, COLOUR_FROM] if c in usable.columns]
+        # And the regular price of a product on sale, where the export gives one (stop 76, regular_prices).
+        kept = [c for c in [*COLUMNS, PRICE, REGULAR_PRICE, STOCK, COLOUR_FROM] if c in usable.columns]
         items = usable[kept + ["image_path"]].reset_index(drop=True)
         items = pd.concat([items, preds], axis=1)
         # ... the rest from the photo, before the product text is embedded (its colour in it): a BigCommerce shop's
@@ -609,7 +611,7 @@ def _added_products(index_dir: Path,
             replaced.append(item_id)       # the catalogue's row under that id wins
             continue
         # (and where its colour was read from, stop 74: kept through the rebuild)
-        metadata = {c: plain(row.get(c)) for c in [*COLUMNS, PRICE, STOCK, COLOUR_FROM]
+        metadata = {c: plain(row.get(c)) for c in [*COLUMNS, PRICE, REGULAR_PRICE, STOCK, COLOUR_FROM]
                     if plain(row.get(c)) is not None}
         if written.get(str(item_id)):
             metadata[ID_AS_WRITTEN] = written[str(item_id)]

@@ -29,6 +29,7 @@ from fashionrec.catalog import (
     read_price,
 )
 from fashionrec.errors import BadInputError, NotFoundError
+from fashionrec.regular_prices import ON_SALE, REGULAR_PRICE
 from fashionrec.results import FILTER_KEYS, UNSURE
 from fashionrec.shop_ids import new_product_id
 from fashionrec.stock import STOCK, is_sold_out, levels_of, showing_sold_out
@@ -145,6 +146,10 @@ _KIND_WORDS = r"\b(" + "|".join(sorted(NAMED_KINDS, key=len, reverse=True)) + r"
 # passes the ids it allows instead), and the API and the page take it from a query's words ("shirts under 500"),
 # not a form field. Only where the items have prices (:meth:`ItemTables.prices`).
 PRICE_FILTER = PRICE
+# A filter on being on sale, {"on_sale": True} (stop 76, regular_prices): the products whose regular price is above
+# their price, from a query's words ("dresses on sale"), where the items keep regular prices. Not one of FILTER_KEYS,
+# as the price's is not: a vector index keeps neither.
+SALE_FILTER = ON_SALE
 # An item's key that says it is sold out (True) or in stock (False), where the index keeps stock levels.
 SOLD_OUT_KEY = "sold_out"
 
@@ -839,7 +844,7 @@ class ItemTables:
             return {}
         if not isinstance(filters, dict):
             raise BadInputError("filters must be a mapping such as {'gender': 'Men'}")
-        unknown = sorted(set(filters) - set(FILTER_KEYS) - {PRICE_FILTER})
+        unknown = sorted(set(filters) - set(FILTER_KEYS) - {PRICE_FILTER, SALE_FILTER})
         if unknown:
             raise BadInputError(f"unknown filter {', '.join(unknown)}; valid filters: {', '.join(FILTER_KEYS)}")
         out = {}
@@ -848,6 +853,14 @@ class ItemTables:
                 continue
             if key == PRICE_FILTER:
                 out[key] = self._checked_price(value)
+                continue
+            if key == SALE_FILTER:
+                if not isinstance(value, bool):
+                    raise BadInputError(f"the on_sale filter is true or false, not {value!r}")
+                if self.on_sale() is None:
+                    raise BadInputError("no product is on sale: the index keeps no regular prices (its export gave "
+                                        "none above a price), so leave on_sale out")
+                out[key] = value
                 continue
             given = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple, set)) \
                 else None
@@ -896,6 +909,17 @@ class ItemTables:
             values = read(self.items[column])
             return (values if np.isfinite(values).any() else None,)
         return self._once(key, build)[0]
+
+    def on_sale(self) -> np.ndarray | None:
+        """(n,) bool: the rows on sale (a regular price above the price, regular_prices); None where the items keep
+        no regular prices (a catalogue without a sale, the Kaggle catalogue, an index built before stop 76)."""
+        if REGULAR_PRICE not in self.items:
+            return None
+        prices = self.prices()
+        if prices is None:
+            return None
+        with np.errstate(invalid="ignore"):
+            return price_values(self.items[REGULAR_PRICE]) > prices     # (NaN either side: not on sale)
 
     def price_scale(self) -> float | None:
         """The median of every product's price, None where none has one: the scale a query's "1.299" is read on
@@ -967,8 +991,8 @@ class ItemTables:
         for key, value in filters.items():
             # By the integer codes kept per version of the items: pandas' isin over 40k Arrow strings took 3 ms
             # of every other-colours row (a catalogue's export).
-            mask &= (self._priced_between(*value) if key == PRICE_FILTER else self._childs_filter(value)
-                     if key == "gender" else self._is(key, value))
+            mask &= (self._priced_between(*value) if key == PRICE_FILTER else self.on_sale() == value
+                     if key == SALE_FILTER else self._childs_filter(value) if key == "gender" else self._is(key, value))
         return mask
 
     def _childs_filter(self, genders) -> np.ndarray:

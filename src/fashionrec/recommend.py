@@ -125,6 +125,7 @@ from fashionrec.item_tables import (  # noqa: F401
     BRAND_BEFORE_WEARER,
     GROWN_UP,
     PRICE_FILTER,
+    SALE_FILTER,
     UNLISTED,
     WEARER_WORDS,
     ItemTables,
@@ -1429,7 +1430,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         if mask is None:
             kw = {}
-        elif (self.index.supports_where and allow is None and PRICE_FILTER not in filters
+        elif (self.index.supports_where and allow is None and PRICE_FILTER not in filters and SALE_FILTER not in filters
               and not child_filtered(filters)):
             # (a Milvus collection keeps no price, nor which child a kids' unisex product is for: those the filter
             # allows, as ids)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from fashionrec.filed_elsewhere import filed_notes
-from fashionrec.item_tables import PRICE_FILTER, price_of
+from fashionrec.item_tables import PRICE_FILTER, SALE_FILTER, price_of
+from fashionrec.regular_prices import is_sale_word
 from fashionrec.results import Rec, in_list_order
 from fashionrec.text_search import NEWEST, absent_said, ages_said, people_named, people_said, sort_key
 from fashionrec.vocabulary import (
@@ -42,7 +43,28 @@ def price_filter(rec, dropped: list[str], unaged: str) -> dict:
     if not dropped or rec.prices() is None:
         return {}
     bounds = price_range([p for p in dropped if p in price_words(unaged)[1]], rec.price_scale())[0]
-    return {PRICE_FILTER: bounds} if bounds else {}
+    return {**({PRICE_FILTER: bounds} if bounds else {}), **sale_filter(rec, dropped)}
+
+
+def sale_filter(rec, dropped: list[str]) -> dict:
+    """``{"on_sale": True}`` where ``dropped`` (the price words left out of a query) asks for products on sale ("on
+    sale", "discounted", regular_prices.SALE_WORDS) and ``rec``'s items keep regular prices; else {} (stop 76:
+    "dresses on sale" was searched as "dresses", the sale left out, in a shop whose export says its sales)."""
+    return {SALE_FILTER: True} if any(map(is_sale_word, dropped)) and rec.on_sale() is not None else {}
+
+
+def sale_said(rec, priced: list[str], filters: dict | None) -> str:
+    """The note's sentence for the sale words among ``priced`` in a catalogue with prices: read as a filter where
+    ``filters`` has the sale's, else that no product is on sale (its export gives no regular price above a price:
+    nothing listed, and the words not said to be price words a price bound is asked with); "" where none is."""
+    words = [p for p in priced if is_sale_word(p)]
+    if not words:
+        return ""
+    said = f"{' and '.join(map(repr, words))} {'was' if len(words) == 1 else 'were'}"
+    if (filters or {}).get(SALE_FILTER):
+        return f"{said} read as a filter: products on sale, priced below their regular price."
+    return (f"No product of the catalogue is on sale (its export gives no regular price above a price), so {said} "
+            "left out of the search.")
 
 
 # How many of a text search's best matches a sort or a preference by price orders (stop 65): the results are the
@@ -182,22 +204,25 @@ def price_alone(rec, unaged: str, filters: dict | None, k: int,
     alone = bool(said) and not rest.strip(" .,!?;:")
     bounds, used = price_range(said, rec.price_scale()) if alone else (None, [])
     order = text_order(rec, unaged, [p for p in said if p not in used], sort) if alone else None
-    if not (bounds or order and order[2]):
+    sale = sale_filter(rec, said) if alone else {}
+    if not (bounds or order and order[2] or sale):
         return None
-    wanted = {**(filters or {}), **({PRICE_FILTER: bounds} if bounds else {})}
+    wanted = {**(filters or {}), **({PRICE_FILTER: bounds} if bounds else {}), **sale}
     total, items = rec.browse(wanted or None, None, limit=k, sort=order[0] if order else None,
                               strict=order[1] if order else True)
     currency = rec.currency()
     recs = [Rec(id=int(d["id"]), score=0.0, reason=", ".join(
         [f"priced {price_said(cost, currency)}" if np.isfinite(cost := price_of(d)) else "no price",
          *([price_range_said(bounds, currency)] if bounds else [])]), item=d) for d in items]
-    unread = [p for p in said if p not in used and not (order and p in order[2])]
+    unread = [p for p in said if p not in used and not (order and p in order[2]) and not (sale and is_sale_word(p))]
     note = [price_read_said(bounds, used, currency, rec.price_scale())] if bounds else []
+    note += [sale_said(rec, said, sale)] if sale else []
     if order:
         note.append(order_said(rec, order, rec.price_median(wanted or None) if not order[1] else None, 0))
     note.extend(unread_said(unread, bool(sort)))
     how = "in the catalogue's order" if not order else "in that order"
-    these = "products so priced" if bounds else "the catalogue's products"
+    these = ("products on sale" + (" so priced" if bounds else "") if sale else "products so priced" if bounds
+             else "the catalogue's products")
     note.append(f"Nothing but a price was asked, so these are {these} {how}, "
                 f"{len(recs):,} of {total:,}." if total else "No product is so priced"
                 + (" among those the filters choose." if filters else "."))
@@ -346,7 +371,9 @@ def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list
                 said.append(price_read_said(bounds, used, rec.currency(), rec.price_scale()))
                 missed = None if recs else price_missed_said(rec, searched, filters, bounds)
                 said += [missed] if missed else []
-            unread = [p for p in priced if p not in used and p not in ordered[0]]
+            sale = sale_said(rec, priced, filters)
+            said += [sale] if sale else []
+            unread = [p for p in priced if p not in used and p not in ordered[0] and not is_sale_word(p)]
             said.extend(unread_said(unread, bool(ordered[1]) and not ordered[0]))
             priced = []
         if priced or sized or ranked:

@@ -13,6 +13,7 @@ from fashionrec.catalog import ATTRIBUTES, ID_AS_WRITTEN, PLACEHOLDER_NAME, made
 from fashionrec.item_tables import SOLD_OUT_KEY, price_of
 from fashionrec.levels import READ_FROM_TYPE
 from fashionrec.name_colours import COLOUR_FROM
+from fashionrec.regular_prices import ON_SALE, REGULAR_PRICE, on_sale
 from fashionrec.stock import STOCK, level_said
 from fashionrec.visibility import HIDDEN, HIDDEN_BY
 
@@ -72,6 +73,13 @@ class Item(Answer):
                                  "the number ('₹' for ₹1,299; `index build --currency`, else the symbol its "
                                  "styles.csv's prices had): null where the product has no price or the shop "
                                  "named none.")
+    regular_price: float | None = Field(None, description="The price the product sells at when not on sale, where it "
+                                        "is on sale now (the export's 'Regular price', a BigCommerce 'Price' beside "
+                                        "its 'Sale Price', a Shopify 'Variant Compare At Price'), above price: show "
+                                        "it struck through. Null where it is not on sale.")
+    on_sale: bool | None = Field(None, description="True where regular_price is above price; false where the index "
+                                 "keeps regular prices and this product has none; null where it keeps none (the "
+                                 "Kaggle catalogue, a shop's export without a sale, an index built before stop 76).")
     stock: int | float | None = Field(None, description="The stock level styles.csv gives the product (its stock, "
                                 "stock_qty, quantity, inventory or in_stock column; yes/no read as 1/0), or `index "
                                 "stock` set since: null where it has none, which counts as available.")
@@ -359,6 +367,10 @@ def to_item(d: dict, item_id: int | None = None, root: str = "") -> Item:
     price = price_of(d)
     fields["price"] = price if math.isfinite(price) else None
     fields["currency"] = str(d.get("currency") or "") or None if fields["price"] is not None else None
+    # The price before a sale (regular_prices): said where the index keeps them, as the price is read.
+    regular = price_of({"price": d.get(REGULAR_PRICE)}) if REGULAR_PRICE in d else math.nan
+    fields[ON_SALE] = on_sale(price, regular) if REGULAR_PRICE in d else None
+    fields[REGULAR_PRICE] = regular if fields[ON_SALE] else None
     # As the price: a level edited by hand into items.csv as text is none, not a 500 (stock.level_said).
     fields[STOCK] = level_said(d.get(STOCK))
     fields[SOLD_OUT_KEY] = d.get(SOLD_OUT_KEY) if isinstance(d.get(SOLD_OUT_KEY), bool) else None

@@ -43,6 +43,7 @@ from fashionrec.errors import NotFoundError
 from fashionrec.filed_elsewhere import kids_filed_elsewhere, occasion_in_other_colours
 from fashionrec.item_tables import price_of
 from fashionrec.pairing import look_offered, pairing_said, read_pairing
+from fashionrec.regular_prices import percent_off
 from fashionrec.results import PRODUCT_PAGE
 from fashionrec.stock import showing_sold_out, sold_out_shown
 from fashionrec.text_notes import people_listed, price_missed_said, unread_said
@@ -154,6 +155,8 @@ def _sold_out_toggle(request: Request) -> dict:
 templates = Jinja2Templates(directory=WEB / "templates", context_processors=[_addresses, _sold_out_toggle])
 templates.env.filters["kept"] = sold_out_kept
 templates.env.filters["price"] = price_said      # a shop's price on a card: "1,299" (stop 64), "₹1,299" (stop 65)
+# A product on sale (stop 76, regular_prices): its regular price struck through and the share off ("-40%").
+templates.env.globals["percent_off"] = percent_off
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 24
 MAX_QUERY = 200

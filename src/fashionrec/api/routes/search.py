@@ -23,7 +23,9 @@ from fashionrec.api.hidden_reads import ShopRefusal
 from fashionrec.api.revalidation import answering
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_look, to_predictions, to_rec
 from fashionrec.catalog import is_greyscale
+from fashionrec.item_tables import SALE_FILTER
 from fashionrec.pairing import pairing_said, read_search
+from fashionrec.regular_prices import is_sale_word
 from fashionrec.text_notes import (
     arrivals_alone,
     hidden_alone,
@@ -122,7 +124,7 @@ def search_by_text(
         order = text_order(service.rec, unaged, dropped, sort)
         # What it asked of price and searched with, or ordered by, is not left out.
         left_out = aged + [p for p in dropped if (not price or p not in price_range(dropped)[1])
-                           and not (order and p in order[2])]
+                           and not (order and p in order[2]) and not (priced.get(SALE_FILTER) and is_sale_word(p))]
         cut = None if min_similarity <= -1 else min_similarity   # as the CLI's -1
         (recs, ordered), corrected = found_by_text(service.rec, query, filters, k, cut, order)
         unmatched = service.rec.unmatched(corrected or query, recs)

@@ -297,6 +297,14 @@
     var n = p.toLocaleString("en-US", {minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 2});
     return !currency ? n : currency.length === 1 ? currency + n : currency + " " + n;
   }
+  // A product on sale (stop 76): its regular price struck through and the share off, as the page's own cards
+  // (_macros.html's sale; the share rounded as regular_prices.percent_off, at least 1).
+  function saleSaid(it) {
+    if (it.on_sale !== true || typeof it.regular_price !== "number") return "";
+    var off = Math.max(1, Math.round(100 * (it.regular_price - it.price) / it.regular_price));
+    return ' <s class="was"><span class="visually-hidden">was </span>' + esc(priceSaid(it.regular_price, it.currency)) +
+      '</s> <span class="off">-' + off + '%</span>';
+  }
   function card(rec, saveButton) {
     var it = rec.item;
     var save = saveButton === false ? "" :
@@ -310,7 +318,7 @@
       esc(cardName(it)) + '</div>' + SEP +     // commas for a screen reader, as the page's own cards have
       '<div class="meta">' + esc(it.articleType || "") + (it.baseColour ? " · " + esc(it.baseColour) : "") + '</div>' +
       // A shop's price, where its catalogue has one (stop 64), as the page's own cards show it.
-      (typeof it.price === "number" ? SEP + '<div class="price">Price ' + esc(priceSaid(it.price, it.currency)) + '</div>' : "") +
+      (typeof it.price === "number" ? SEP + '<div class="price">Price ' + esc(priceSaid(it.price, it.currency)) + saleSaid(it) + '</div>' : "") +
       // A saved product since sold out (stop 67): still listed among the saved ones, said.
       (it.sold_out === true ? SEP + '<div class="sold-out">Sold out</div>' : "") +
       (rec.reason ? SEP + '<div class="reason" title="' + esc(rec.reason) + '">' + esc(rec.card_reason || rec.reason) +

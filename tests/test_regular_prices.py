@@ -1,0 +1,86 @@
+"""A product's regular price beside its sale price (stop 76, h76sale): kept from a shop's export, said by the API."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from fashionrec.api.schemas import to_item
+from fashionrec.catalog import load_catalog
+from fashionrec.regular_prices import is_sale_word, percent_off
+
+
+def _load(folder: Path, text: str, mapping: str = ""):
+    (folder / "images").mkdir(parents=True)
+    (folder / "styles.csv").write_text(text, encoding="utf-8")
+    if mapping:
+        (folder / "columns.json").write_text(mapping)
+    return load_catalog(folder, check_images=False, progress=False, warn=False)
+
+
+def _regular(catalog) -> dict[int, float | None]:
+    return {int(i): None if math.isnan(r) else r
+            for i, r in zip(catalog.table["id"], catalog.table["regular_price"], strict=True)}
+
+
+def test_a_shopify_exports_compare_at_price_is_kept_as_the_regular_price_where_above_the_price(tmp_path: Path) -> None:
+    # Shopify's "Variant Compare At Price" is the price before a sale: it was an ignored column, so a product on sale
+    # showed 1,499 alone. A compare-at price at or below the price, or none, is no sale; a size's line folds in.
+    catalog = _load(tmp_path, "Handle,Title,Type,Variant Price,Variant Compare At Price\n"
+                    "red-dress,Red Dress,Dresses,1499,2499\n"
+                    "red-dress,,,1499,2499\n"                    # its size M, one product
+                    "blue-shirt,Blue Shirt,Shirts,999,999\n"     # compare-at = price: not on sale
+                    "grey-tee,Grey Tee,Tshirts,499,\n"
+                    "navy-jeans,Navy Jeans,Jeans,1999,TBD\n",    # no amount: not on sale
+                    '{"Title": "productDisplayName", "Type": "articleType"}')
+    table = catalog.table.set_index("productDisplayName")
+    assert table.loc["Red Dress", "regular_price"] == 2499 and table.loc["Red Dress", "price"] == 1499
+    assert table["regular_price"].notna().sum() == 1 and len(table) == 4
+    assert "Variant Compare At Price" not in catalog.report.ignored_columns
+    line = next(x for x in catalog.report.summary_lines() if x.startswith("on sale"))
+    assert line.startswith("on sale          1 row (id ") and "'Variant Price'" in line
+
+
+def test_woocommerce_and_bigcommerce_keep_the_regular_price_of_a_product_on_sale_alone(tmp_path: Path) -> None:
+    # WooCommerce: "Sale price" empty but on sale; a variable product's sale on its sizes alone is its product's.
+    catalog = _load(tmp_path / "woo",
+                    "ID,Type,Name,Categories,Sale price,Regular price,Parent\n"
+                    "1,simple,Blue Shirt,Shirts,1299,1999,\n"
+                    "2,simple,Red Shirt,Shirts,,999,\n"
+                    "3,variable,White Tee,Tshirts,,,\n"
+                    "4,variation,White Tee - S,,299,599,id:3\n"
+                    "5,variation,White Tee - M,,299,599,id:3\n",
+                    '{"Categories": "articleType", "Name": "productDisplayName"}')
+    assert _regular(catalog) == {1: 1999, 2: None, 3: 599}
+    # BigCommerce: "Sale Price" 0.00 where not on sale, its "Price" the regular price.
+    catalog = _load(tmp_path / "big",
+                    "Product ID,Product Name,Category,Price,Sale Price\n"
+                    "1,Blue Shirt,Shirts,1999.00,1299.00\n"
+                    "2,Red Shirt,Shirts,999.00,0.00\n",
+                    '{"Product ID": "id", "Product Name": "productDisplayName", "Category": "articleType"}')
+    assert _regular(catalog) == {1: 1999, 2: None}
+
+
+def test_a_catalogue_without_a_sale_has_no_regular_price_column(tmp_path: Path) -> None:
+    catalog = _load(tmp_path, "id,articleType,productDisplayName,Sale price,Regular price\n1,Shirts,Tee,,999\n")
+    assert "regular_price" not in catalog.table and catalog.report.on_sale_ids == []
+
+
+@pytest.mark.parametrize(("item", "regular", "on_sale"), [
+    ({"id": 1, "price": 1499.0, "regular_price": 2499.0}, 2499.0, True),
+    ({"id": 1, "price": 1499.0, "regular_price": None}, None, False),    # an index keeping regular prices
+    ({"id": 1, "price": 1499.0}, None, None),                            # one without: not said
+    ({"id": 1}, None, None),                                             # the Kaggle catalogue's
+])
+def test_the_api_item_says_its_regular_price_and_whether_it_is_on_sale(item, regular, on_sale) -> None:
+    said = to_item(item)
+    assert (said.regular_price, said.on_sale) == (regular, on_sale)
+
+
+def test_the_share_off_and_the_sale_words() -> None:
+    assert percent_off(1499.0, 2499.0) == 40 and percent_off(1999.0, 2000.0) == 1 and percent_off(5, math.nan) == 0
+    assert [w for w in ("on sale", "sale", "Discounted", "deals on", "clearance", "cheap", "under 500")
+            if is_sale_word(w)] == ["on sale", "sale", "Discounted", "deals on", "clearance"]
+
