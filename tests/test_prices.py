@@ -273,6 +273,10 @@ def test_a_shop_on_sale_says_it_in_the_api_the_cards_and_text_search(priced_inde
         # "sale" alone: the products on sale, as a price alone lists those so priced.
         body = client.get("/api/search/text", params={"q": "sale", "k": 50}).json()
         assert {r["id"] for r in body["results"]} == on_sale, body
+    # The CLI's JSON, as the API's answer (it took the price alone of the words' filters).
+    out = CliRunner().invoke(app, ["recommend", "text", "shirts on sale", "--index", str(index), "-k", "50", "--json"])
+    answer = json.loads(out.output)
+    assert {r["id"] for r in answer["results"]} == on_sale and answer["left_out"] == [], out.output
 
 
 def test_the_catalogue_page_filters_by_price_and_its_cards_show_it(priced_client):

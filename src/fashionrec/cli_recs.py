@@ -1234,7 +1234,9 @@ def recommend_text(
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
     from fashionrec.api.schemas import to_look
     from fashionrec.filed_elsewhere import filed_notes
+    from fashionrec.item_tables import SALE_FILTER
     from fashionrec.pairing import pairing_said, read_search
+    from fashionrec.regular_prices import is_sale_word
     from fashionrec.text_notes import (
         PRICE_HINT,
         arrivals_alone,
@@ -1291,12 +1293,15 @@ def recommend_text(
             query = paired.searched
         left_out = aged + priced
         # "under 500" a filter where the catalogue has prices (stop 64), as /api/search/text reads it.
-        price = price_filter(rec, priced, unaged).get("price")
+        # ("on sale" a filter too where the index keeps regular prices, stop 76, h76sale.)
+        filtered = price_filter(rec, priced, unaged)
+        price = filtered.get("price")
         # "cheapest", "premium", or --sort: the results' order (stop 65), as /api/search/text orders them.
         order = text_order(rec, unaged, priced, sort)
-        applied = [*(price_range(priced)[1] if price else []), *(order[2] if order else [])]
-        if price:
-            wanted = {**(wanted or {}), "price": price}
+        applied = [*(price_range(priced)[1] if price else []), *(order[2] if order else []),
+                   *(p for p in priced if SALE_FILTER in filtered and is_sale_word(p))]
+        if filtered:
+            wanted = {**(wanted or {}), **filtered}
         left_out = aged + [p for p in priced if p not in applied]
         corrected = rec.correction(query, wanted)       # a misspelt word, as the web page corrects it
         typed, query = query, corrected or query
