@@ -243,6 +243,8 @@ def test_shirts_under_500_lists_k_shirts_of_500_or_less(priced_client, priced_in
     body = priced_client.get("/api/search/text", params={"q": "shirts on sale"}).json()
     assert body["results"] and body["left_out"] == ["on sale"], body
     assert "No product of the catalogue is on sale (its export gives no regular price above a price)" in body["note"]
+    body = priced_client.get("/api/search/text", params={"q": "sale"}).json()    # alone: nothing, said
+    assert body["results"] == [] and body["note"].startswith("No product of the catalogue is on sale"), body
 
 
 def test_a_shop_on_sale_says_it_in_the_api_the_cards_and_text_search(priced_index, tmp_path):

@@ -206,7 +206,8 @@ def price_alone(rec, unaged: str, filters: dict | None, k: int,
     order = text_order(rec, unaged, [p for p in said if p not in used], sort) if alone else None
     sale = sale_filter(rec, said) if alone else {}
     if not (bounds or order and order[2] or sale):
-        return None
+        # "sale" alone where no product is on sale: said, not searched by meaning without a word of it.
+        return ([], said, None, sale_said(rec, said, sale)) if alone and any(map(is_sale_word, said)) else None
     wanted = {**(filters or {}), **({PRICE_FILTER: bounds} if bounds else {}), **sale}
     total, items = rec.browse(wanted or None, None, limit=k, sort=order[0] if order else None,
                               strict=order[1] if order else True)
@@ -214,9 +215,10 @@ def price_alone(rec, unaged: str, filters: dict | None, k: int,
     recs = [Rec(id=int(d["id"]), score=0.0, reason=", ".join(
         [f"priced {price_said(cost, currency)}" if np.isfinite(cost := price_of(d)) else "no price",
          *([price_range_said(bounds, currency)] if bounds else [])]), item=d) for d in items]
-    unread = [p for p in said if p not in used and not (order and p in order[2]) and not (sale and is_sale_word(p))]
+    unread = [p for p in said if p not in used and not (order and p in order[2]) and not is_sale_word(p)]
     note = [price_read_said(bounds, used, currency, rec.price_scale())] if bounds else []
-    note += [sale_said(rec, said, sale)] if sale else []
+    sold = sale_said(rec, said, sale)
+    note += [sold] if sold else []
     if order:
         note.append(order_said(rec, order, rec.price_median(wanted or None) if not order[1] else None, 0))
     note.extend(unread_said(unread, bool(sort)))
