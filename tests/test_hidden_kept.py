@@ -7,6 +7,7 @@ shown again without a rebuild (`index stock --hide/--unhide`, ``PUT /api/items/{
 from __future__ import annotations
 
 import html
+import logging
 import shutil
 
 import pandas as pd
@@ -173,31 +174,51 @@ def test_a_rebuild_keeps_the_hands_hide_over_any_file_and_a_files_hide_until_a_n
     assert built == {1: HIDDEN_BY_HAND}
     # ... and a newer file shows it again: still hidden (it was shown, the hand's hide lost under the file's).
     assert hidden_at_build({}, ids, {HIDDEN: {"1": HIDDEN_BY_HAND}, HIDDEN_BUILT: [1]}) == {1: HIDDEN_BY_HAND}
-    # Hidden by an export through --from since the build, then shown by the file rebuilt: shown (it was kept).
-    assert hidden_at_build({}, ids, {HIDDEN: {"2": HIDDEN_BY_FILE}, HIDDEN_BUILT: []}) == {}
-    # ... but rebuilt from a file with no visibility column, which shows nothing: kept (stop 76, h76review).
+    # Hidden by an export through --from since the build, the file rebuilt showing it as it did at that build: kept,
+    # as a level set since is (stop 76, h76keep; stop 75 showed it, the build's word taken for a newer one).
+    assert hidden_at_build({}, ids, {HIDDEN: {"2": HIDDEN_BY_FILE}, HIDDEN_BUILT: []}) == {2: HIDDEN_BY_FILE}
+    # ... and so from a file with no visibility column, which shows nothing (stop 76, h76review).
     assert hidden_at_build({}, ids, {HIDDEN: {"2": HIDDEN_BY_FILE}}, file_says=False) == {2: HIDDEN_BY_FILE}
+    # ... but where the file hid it at that build and shows it now, its changed word wins: shown.
+    assert hidden_at_build({}, ids, {HIDDEN: {"2": HIDDEN_BY_FILE}, HIDDEN_BUILT: [2]}) == {}
+    # ... and where it hides it now, hidden for the file's reason.
+    assert hidden_at_build({2: why}, ids, {HIDDEN: {"2": HIDDEN_BY_FILE}, HIDDEN_BUILT: []}) == {2: why}
     # Shown by hand since the build, the file hiding it as it did then: shown (as before).
     assert hidden_at_build({3: why}, ids, {HIDDEN: {}, HIDDEN_BUILT: [3]}) == {}
 
 
-def test_a_rebuild_keeps_a_product_hidden_since_unless_the_file_changed_its_word(tmp_path):
+def test_a_rebuild_keeps_a_product_hidden_since_unless_the_file_changed_its_word(tmp_path, caplog):
     from fashionrec.tagger import Tagger
+    from fashionrec.visibility import HIDDEN_SET_SINCE
 
     d, folder, hidden, shown = _built(tmp_path)
     rec = Recommender.load(d, tiny_tagger_path())
     rec.set_hidden({shown[0]: True, hidden[0]: False})
+    # ... and one hidden by a newer export (`index stock --from`): kept as the hand's is, while the file says of it
+    # what it said at the build (stop 76, h76keep: shown again, where a level set since was kept).
+    rec.set_hidden({shown[1]: True}, by_file=[shown[1]])
     catalog = load_catalog(folder, progress=False, warn=False)
-    Recommender.build(catalog, Tagger.load(tiny_tagger_path()), d, progress=False)
+    with caplog.at_level(logging.INFO, logger="fashionrec"):
+        rebuilt = Recommender.build(catalog, Tagger.load(tiny_tagger_path()), d, progress=False)
     rec = Recommender.load(d, tiny_tagger_path())
     assert rec.is_hidden(shown[0]) and not rec.is_hidden(hidden[0])     # kept: the file says what it said
+    assert rec.is_hidden(shown[1])
     assert all(rec.is_hidden(i) for i in hidden[1:])
-    # The file now hides shown[1] and still... shows hidden[0]'s row as N: a file that changed its word wins.
+    # Said, as the levels kept are: in the manifest and the build's summary.
+    assert rebuilt.manifest[HIDDEN_SET_SINCE] == {"hidden_ids": sorted(shown[:2]), "by_hand_ids": [shown[0]],
+                                                  "shown_ids": [hidden[0]]}
+    said = " ".join(caplog.messages)
+    assert "kept 2 products hidden since the last build though styles.csv shows them" in said, said
+    assert f"kept 1 product shown since the last build though styles.csv hides it ({hidden[0]})" \
+        in said.replace("(ids ", "("), said
+    # hidden[0], shown since, hidden again by an export: the file that hid it at the build shows it below.
+    rec.set_hidden({hidden[0]: True}, by_file=[hidden[0]])
+    # The file now shows every product: where it changed its word (hidden's rows no longer N), it wins.
     _visible_shop(folder, hidden_every=0)
     Recommender.build(load_catalog(folder, progress=False, warn=False), Tagger.load(tiny_tagger_path()), d,
                       progress=False)
     rec = Recommender.load(d, tiny_tagger_path())
-    assert rec.is_hidden(shown[0])      # hidden since, and the file shows it as it did: kept
+    assert rec.is_hidden(shown[0]) and rec.is_hidden(shown[1])      # hidden since, the file shows them as it did
     assert not any(rec.is_hidden(i) for i in hidden)     # the file shows them now: its newer word wins
 
 

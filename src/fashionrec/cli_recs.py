@@ -989,6 +989,7 @@ def index_build(
     from fashionrec.recommend import Recommender
     from fashionrec.stock_kept import stock_kept_said
     from fashionrec.tagger import Tagger
+    from fashionrec.visibility import HIDDEN_SET_SINCE, hides_kept_said
 
     _one_of("--kind", kind, KINDS)
     _one_of("--backend", backend, BACKENDS)
@@ -1087,6 +1088,10 @@ def index_build(
     if m.get("stock_set_since"):
         # Levels set through `index stock` or the API since the build replaced: kept or not, and why (stop 68).
         console.print(stock_kept_said(m["stock_set_since"], written_ids(m)), highlight=False, soft_wrap=True)
+    if m.get(HIDDEN_SET_SINCE):
+        # The hides and shows set since that the rebuild kept against the file's word, as the levels (stop 76).
+        console.print(hides_kept_said(m[HIDDEN_SET_SINCE], catalog.report.table_name, written_ids(m)),
+                      highlight=False, soft_wrap=True)
     if m.get(EDITED):
         # The edits the rebuild kept: said in its log alone, which the command does not print (stop 75, h75integ).
         console.print(edits_said(m[EDITED], written_ids(m)), highlight=False, soft_wrap=True)

@@ -73,7 +73,16 @@ from fashionrec.stock import STOCK
 from fashionrec.stock_kept import keep_levels_set_since, stock_kept_said, write_built_levels
 from fashionrec.tagger import Tagger, embedding_sha256
 from fashionrec.text_encoder import TEXT_MODEL_NAME, product_text, text_model_sha256
-from fashionrec.visibility import HIDDEN_BUILT, HIDDEN_BY_FILE, hidden_at_build, hidden_ids, kept_by_hand, with_hidden
+from fashionrec.visibility import (
+    HIDDEN_BUILT,
+    HIDDEN_BY_FILE,
+    HIDDEN_SET_SINCE,
+    hidden_at_build,
+    hidden_ids,
+    hides_kept,
+    hides_kept_said,
+    with_hidden,
+)
 
 log = logging.getLogger(__name__)
 # The ``extra`` of a build's closing lines that `fashionrec index build` says in its own summary (what changed, the
@@ -350,13 +359,11 @@ class IndexBuilding:
                     hidden = hidden_at_build(catalog.report.hidden, ids, before_now,
                                              file_says=bool(catalog.report.visibility_columns))
                     manifest.update(with_hidden({}, hidden))
-                    if catalog.report.visibility_columns and (kept := kept_by_hand(hidden, catalog.report.hidden)):
-                        # Said, as `index stock --from` says them (stop 75): the file shows them, the hand's word wins.
-                        manifest["hidden_kept_by_hand"] = kept
-                        log.info("kept %d product%s hidden by hand though the file shows %s (ids %s): `index stock "
-                                 "--unhide` shows %s", len(kept), "" if len(kept) == 1 else "s",
-                                 "it" if len(kept) == 1 else "them", ", ".join(map(str, kept[:10])),
-                                 "it" if len(kept) == 1 else "them")
+                    # Those kept against the file's word now: said in the summary, as the levels kept are (stop 76,
+                    # h76keep: the hand's alone were said, in the log; an export's kept or shown went unsaid).
+                    hides = hides_kept(hidden, catalog.report.hidden, ids)
+                    if any(hides.values()):
+                        manifest[HIDDEN_SET_SINCE] = hides
                     manifest[HIDDEN_BUILT] = sorted(i for i in catalog.report.hidden if i in catalogue_ids)
                 if edits_kept:
                     manifest[EDITED] = edits_kept
@@ -462,6 +469,9 @@ class IndexBuilding:
         if rec.manifest.get("stock_set_since"):     # kept, or styles.csv's taken, and why: as the summary says it
             log.info("%s", stock_kept_said(rec.manifest["stock_set_since"], written_ids(rec.manifest)),
                      extra=IN_SUMMARY)
+        if rec.manifest.get(HIDDEN_SET_SINCE):
+            log.info("%s", hides_kept_said(rec.manifest[HIDDEN_SET_SINCE], catalog.report.table_name,
+                                           written_ids(rec.manifest)), extra=IN_SUMMARY)
         if edits_kept:
             log.info("%s", edits_said(edits_kept, written_ids(rec.manifest)), extra=IN_SUMMARY)
         for said in [*edits_dropped, *edited_during]:

@@ -74,6 +74,8 @@ HIDDEN_BY_HAND = "hidden by the shop (`index stock --hide`, the API)"
 HIDDEN_BY_FILE = "hidden by the shop's export (`index stock --from`)"
 # ... and the ids the catalogue's file hid at the build, that a rebuild tells a hide set since from the file's by.
 HIDDEN_BUILT = "hidden_built"
+# ... and what a rebuild kept of the hides and shows set since against the file's word (:func:`hides_kept`).
+HIDDEN_SET_SINCE = "hidden_set_since"
 # Shown but not for sale (a product page without a cart button): read as sold out, level 0, on a product's own line.
 # BigCommerce's legacy export's "Allow Purchases?" (Y/N) (its modern export's "Availability" is not read so: not tried).
 NOT_FOR_SALE_WHEN: dict[str, frozenset[str]] = {
@@ -141,6 +143,13 @@ def hidden_at_build(report_hidden: dict[int, str], ids, previous: dict | None,
     once a file had hidden it and a newer one showed it (the hand's word lost under the file's), and kept hidden one
     an `--from` had hidden (recorded as the hand's).
 
+    An export's hide set since the build (`--from`, :data:`HIDDEN_BY_FILE`) is kept as a level set since is: while
+    the catalogue's file says of the product what it said at that build (it showed it then and shows it now), the
+    newer word is the export's (stop 76, h76keep: stop 75 showed it again, the styles.csv of the build taken for a
+    newer word than the export's, where the level an export set since was kept). Hidden or shown since, the two
+    words differ from the build's alike, so where the file changed its word since it says what was set: no conflict
+    is left to tell.
+
     ``file_says``: whether the catalogue's file has a column saying which products are hidden. One with none (the
     Kaggle styles.csv) shows nothing: an export's hide set through `--from` stands as the hand's does (stop 76,
     h76review: a rebuild from such a file showed the 3 products an export had hidden, without a word)."""
@@ -151,12 +160,48 @@ def hidden_at_build(report_hidden: dict[int, str], ids, previous: dict | None,
     # (No HIDDEN_BUILT: built of a file without such a column, which hid none; its hides were all set since.)
     built, now = {int(i) for i in previous.get(HIDDEN_BUILT) or ()}, hidden_ids(previous)
     for i, why in now.items():
-        if i in held and (why == HIDDEN_BY_HAND or why == HIDDEN_BY_FILE and not file_says):
+        if i in held and why == HIDDEN_BY_HAND:
             hidden[i] = why         # the hand's, whatever the file says (its word kept over the file's)
+        elif i in held and why == HIDDEN_BY_FILE and i not in hidden and (not file_says or i not in built):
+            hidden[i] = why         # an export's since, the file showing it as it did at that build
     for i in built - set(now):
         if i in hidden:
             del hidden[i]           # shown since, and the file hides it as it did then
     return hidden
+
+
+def hides_kept(hidden: dict[int, str], file_hides: Iterable[int], ids) -> dict:
+    """What a rebuild kept of the hides and shows set since the build it replaced (:func:`hidden_at_build`'s
+    ``hidden``) against the file's word now (``file_hides``: the ids it hides), among ``ids`` (the catalogue's
+    products indexed): {"hidden_ids": hidden though the file shows them, "by_hand_ids": those of them hidden by hand,
+    "shown_ids": shown though the file hides them}, the manifest's ``hidden_set_since``, as ``stock_set_since``
+    records the levels kept (stop 76, h76keep: said of the hand's alone, in the log, not in the build's summary)."""
+    said, held = set(file_hides), {int(i) for i in ids}
+    kept = sorted(i for i in hidden if i in held and i not in said)
+    return {"hidden_ids": kept, "by_hand_ids": [i for i in kept if hidden[i] == HIDDEN_BY_HAND],
+            "shown_ids": sorted(i for i in said if i in held and i not in hidden)}
+
+
+def hides_kept_said(record: dict, table: str = "styles.csv", written: dict | None = None) -> str:
+    """:func:`hides_kept`'s record in words, as ``stock_kept.stock_kept_said`` says the levels kept; the shop's
+    spellings after the numbers where ``written`` (the manifest's ids_as_written) has them."""
+    from fashionrec.catalog import ids_said
+
+    hid, hand, shown = (record.get(key) or [] for key in ("hidden_ids", "by_hand_ids", "shown_ids"))
+    said = []
+    if hid:
+        said.append(f"kept {len(hid)} product{'s' if len(hid) != 1 else ''} hidden since the last build though "
+                    f"{table} shows {'them' if len(hid) != 1 else 'it'} (ids {ids_said(written, hid, 10)})"
+                    + (f", {len(hand)} of {'them' if len(hid) != 1 else 'it'} by hand (ids "
+                       f"{ids_said(written, hand, 10)}: `index stock --unhide` shows "
+                       f"{'them' if len(hand) != 1 else 'it'})" if hand else ""))
+    if shown:
+        said.append(f"kept {len(shown)} product{'s' if len(shown) != 1 else ''} shown since the last build though "
+                    f"{table} hides {'them' if len(shown) != 1 else 'it'} (ids {ids_said(written, shown, 10)})")
+    if not said:
+        return ""
+    return ("; ".join(said) + f": {table} says of them what it said at that build (a hide set by hand stands "
+            "whatever it says)")
 
 
 def kept_by_hand(hidden: dict[int, str], file_hides: Iterable[int]) -> list[int]:
