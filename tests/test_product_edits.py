@@ -15,8 +15,10 @@ import pandas as pd
 import pytest
 from _recs_support import FIXTURE, built_index, index_copy, tiny_tagger_path
 from fastapi.testclient import TestClient
+from PIL import Image
 from typer.testing import CliRunner
 
+from fashionrec import product_edits
 from fashionrec.api import Settings, create_app
 from fashionrec.catalog import load_catalog
 from fashionrec.cli import app
@@ -138,7 +140,7 @@ def test_an_edit_checks_every_field_before_any_changes(tmp_path):
     assert any("reads as a placeholder" in w for w in warnings), warnings
 
 
-def test_index_edit_takes_the_id_as_typed_and_says_what_changed(tmp_path):
+def test_index_edit_takes_the_id_as_typed_and_says_what_changed(tmp_path, monkeypatch):
     d = index_copy(tmp_path / "index")
     runner = CliRunner()
     model = ["--index", str(d), "--model", str(tiny_tagger_path())]
@@ -166,6 +168,25 @@ def test_index_edit_takes_the_id_as_typed_and_says_what_changed(tmp_path):
     assert logged[1]["changed"] == {"productDisplayName": ["Classic Polo Men Broad Stripes Green Tshirts",
                                                            "Classic Polo Men Black Tshirts"]}
     assert logged[0]["at"] <= logged[1]["at"] and logged[0]["changed"]["price"][1] == 1299.0
+    # A log kept shorter (200 at 40k) says how many older edits it let go, and when they were made (stop 76,
+    # h76keep: 205 edits gave "200 edits logged" and no word of the 5 let go).
+    monkeypatch.setattr(product_edits, "LOGGED_EDITS", 2)
+    assert runner.invoke(app, ["index", "edit", "12933", "--price", "5", *model]).exit_code == 0
+    check = runner.invoke(app, ["index", "check", str(d), "--model", str(tiny_tagger_path())])
+    made = logged[0]["at"].replace("T", " ")[:19]
+    assert f"2 edits logged (--json lists all); 1 older edit not logged any more (made {made} to {made} UTC): " \
+        "the log keeps the last 2" in check.output.replace("\n", " "), check.output
+
+
+def test_the_edit_logs_count_of_edits_let_go_adds_up_and_keeps_the_first_ones_time():
+    from fashionrec.product_edits import EDIT_LOG, EDIT_LOG_DROPPED, LOGGED_EDITS, logged_edit
+
+    manifest = {EDIT_LOG: [{"id": 1, "changed": {}, "at": f"t{n:03d}", "by": "x"} for n in range(LOGGED_EDITS)]}
+    for n in range(3):
+        manifest.update(logged_edit(manifest, 2, {"price": (n, n + 1)}, "y"))
+    assert len(manifest[EDIT_LOG]) == LOGGED_EDITS and manifest[EDIT_LOG][-1]["changed"] == {"price": [2, 3]}
+    assert manifest[EDIT_LOG_DROPPED] == {"count": 3, "first_at": "t000", "last_at": "t002"}
+    assert EDIT_LOG_DROPPED not in logged_edit({}, 2, {"price": (1, 2)}, "y")
 
 
 def test_patch_api_items_edits_a_product_behind_the_key(tmp_path):
@@ -218,6 +239,10 @@ def test_a_rebuild_keeps_an_edit_while_styles_csv_gives_the_value_it_replaced(tm
     r.edit_product(POLO, {"baseColour": "Black", "productDisplayName": "Classic Polo Men Black Tshirts"})
     r.edit_product(first, {"baseColour": "Red"})
     r.edit_product(second, {"baseColour": "Red"})
+    # A product added since and edited: carried over with its values, and its log entry with it (stop 76, h76keep:
+    # the entry was dropped while the edit stood).
+    added = r.add_product(Image.open(r.image_path(POLO)), {"productDisplayName": "Added Navy Tee"}, quiet=True)
+    r.edit_product(added, {"price": 555.0})
     # The shop then fixes one row as edited and changes another otherwise.
     table = pd.read_csv(shop / "styles.csv", dtype=str, keep_default_na=False, on_bad_lines="skip")
     styles = (shop / "styles.csv").read_text().splitlines()
@@ -234,8 +259,10 @@ def test_a_rebuild_keeps_an_edit_while_styles_csv_gives_the_value_it_replaced(tm
     assert rebuilt.item(first)["baseColour"] == "Red" and rebuilt.item(second)["baseColour"] == "White"
     # Recorded again, so that the next rebuild keeps it too; the row fixed as edited is no edit any more.
     assert set(rebuilt.manifest["edited"]) == {str(POLO)}
-    # And their log, for `index check`'s audit (stop 75): the entries of the edits that stand, the others gone.
-    assert [e["id"] for e in rebuilt.manifest["edit_log"]] == [POLO]
+    # And their log, for `index check`'s audit (stop 75): the entries of the edits that stand, the added product's
+    # too, the others gone.
+    assert rebuilt.item(added)["price"] == 555.0
+    assert [e["id"] for e in rebuilt.manifest["edit_log"]] == [POLO, added]
     said = " ".join(caplog.messages)
     assert f"{second} baseColour 'White' (edited to 'Red')" in said and "the newer file wins" in said, said
     assert f"styles.csv now gives 1 edited value itself ({first} baseColour)" in said, said

@@ -288,7 +288,15 @@ def index_check(
     from fashionrec.catalog import first_few, written_ids
     from fashionrec.catalogue_edits import catalogue_removals
     from fashionrec.item_tables import cut_short_rows
-    from fashionrec.product_edits import EDIT_LOG, EDITED, edit_log_said, edited_written, edits_said
+    from fashionrec.product_edits import (
+        EDIT_LOG,
+        EDIT_LOG_DROPPED,
+        EDITED,
+        edit_log_dropped_said,
+        edit_log_said,
+        edited_written,
+        edits_said,
+    )
     from fashionrec.recommend import (
         changed_photos,
         missing_photos,
@@ -352,6 +360,8 @@ def index_check(
                     "stock_set_since_build": levels_set_since(index, rec.items), "stock_at_rebuild": stock or None,
                     # what, when and by what, the latest last (product_edits.EDIT_LOG), and the values that stand
                     "edits": rec.manifest.get(EDIT_LOG) or [], "edited_since_build": rec.manifest.get(EDITED) or {},
+                    # (the older edits the log let go: {count, first_at, last_at}; null for none)
+                    "edits_not_logged": rec.manifest.get(EDIT_LOG_DROPPED),
                     # (their ids as a Handle shop writes them: the numbers alone named no product it knows)
                     "edited_ids_as_written": edited_written(rec.manifest.get(EDIT_LOG), rec.manifest.get(EDITED),
                                                             written_ids(rec.manifest)),
@@ -382,8 +392,9 @@ def index_check(
     if edits:       # an audit of `index edit` and PATCH /api/items/ID (stop 75): before, no command listed them
         shown = edit_log_said(edits, written=written_ids(rec.manifest))
         console.print(f"{len(edits)} edit{'s' if len(edits) != 1 else ''} logged"
-                      + (f", the last {len(shown)}" if len(shown) < len(edits) else "") + " (--json lists all):\n  "
-                      + "\n  ".join(shown), highlight=False)
+                      + (f", the last {len(shown)}" if len(shown) < len(edits) else "") + " (--json lists all)"
+                      + (f"; {dropped}" if (dropped := edit_log_dropped_said(rec.manifest.get(EDIT_LOG_DROPPED)))
+                         else "") + ":\n  " + "\n  ".join(shown), highlight=False)
     if rec.manifest.get(EDITED):
         console.print(edits_said(rec.manifest[EDITED], written_ids(rec.manifest)), highlight=False)
 

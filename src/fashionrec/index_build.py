@@ -66,7 +66,14 @@ from fashionrec.index_reuse import description_sha256, embed_reusing, encode_reu
 from fashionrec.item_tables import plain
 from fashionrec.levels import levels_fingerprint
 from fashionrec.name_colours import COLOUR_FROM, fill_from_photos
-from fashionrec.product_edits import EDIT_LOG, EDITED, edits_made_meanwhile, edits_said, keep_edits_since
+from fashionrec.product_edits import (
+    EDIT_LOG,
+    EDIT_LOG_DROPPED,
+    EDITED,
+    edits_made_meanwhile,
+    edits_said,
+    keep_edits_since,
+)
 from fashionrec.regular_prices import REGULAR_PRICE
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE
 from fashionrec.stock import STOCK
@@ -367,9 +374,6 @@ class IndexBuilding:
                     manifest[HIDDEN_BUILT] = sorted(i for i in catalog.report.hidden if i in catalogue_ids)
                 if edits_kept:
                     manifest[EDITED] = edits_kept
-                    # Their log, for `index check`'s audit: the entries of the products whose edits stand.
-                    manifest[EDIT_LOG] = [e for e in (replacing or {}).get(EDIT_LOG) or []
-                                          if str(e.get("id")) in edits_kept]
                 # An edit a server made while this build embedded (read above, before it): said, not lost unsaid.
                 edited_during = edits_made_meanwhile(out_dir, edited_before)
                 if replaced:
@@ -397,6 +401,15 @@ class IndexBuilding:
                                    by_file=set(by_file) & set(hidden_added))
                 if carried:
                     rec.manifest["kept_added_ids"] = [int(m["id"]) for m, _, _ in carried]
+                # The edit log, for `index check`'s audit: the entries of the products whose edits stand, the
+                # catalogue's kept and those added since, carried over with their values (stop 76, h76keep: the
+                # added products' were dropped, their edits standing), and the count of those it had let go.
+                standing = {*map(str, edits_kept or {}), *(str(m["id"]) for m, _, _ in carried)}
+                logged = [e for e in (replacing or {}).get(EDIT_LOG) or [] if str(e.get("id")) in standing]
+                if logged:
+                    rec.manifest[EDIT_LOG] = logged
+                    if (replacing or {}).get(EDIT_LOG_DROPPED):
+                        rec.manifest[EDIT_LOG_DROPPED] = replacing[EDIT_LOG_DROPPED]
                 if replaced_ids:
                     rec.manifest["added_ids_now_catalogue_rows"] = replaced_ids
                 # Ids handed out by the index this one replaces stay used, removed products' included.

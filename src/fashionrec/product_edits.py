@@ -46,6 +46,9 @@ EDITED = "edited"
 EDIT_LOG = "edit_log"
 # Edits the log keeps, the latest: the manifest is written at each save (68 KB at 40k; 200 entries ~ 30 KB more).
 LOGGED_EDITS = 200
+# ... and what it let go of the older ones: {"count", "first_at", "last_at"} (the oldest's and the latest's times),
+# so that `index check` says the log is not every edit (stop 76, h76keep: 205 edits, "200 edits logged", no word).
+EDIT_LOG_DROPPED = "edit_log_dropped"
 # The fields an edit changes: the labels, the name, the year and the price (not the id, the photo or the stock
 # level, which `index stock` sets).
 EDITABLE = (*ATTRIBUTES, "productDisplayName", "year", PRICE)
@@ -149,12 +152,30 @@ def edits_made_meanwhile(index_dir: Path, before: dict | None) -> list[str]:
             "`fashionrec index edit` them again"]
 
 
-def logged_edit(log_: list | None, item_id: int, changed: dict, by: str) -> list:
-    """``log_`` (the manifest's :data:`EDIT_LOG`) with an edit of ``item_id`` (``changed``: {field: (was, now)})
-    made now by ``by``, the oldest let go past :data:`LOGGED_EDITS`."""
+def logged_edit(manifest: dict, item_id: int, changed: dict, by: str) -> dict:
+    """The manifest's :data:`EDIT_LOG` with an edit of ``item_id`` (``changed``: {field: (was, now)}) made now by
+    ``by``, the oldest let go past :data:`LOGGED_EDITS` and counted in :data:`EDIT_LOG_DROPPED`: {key: value} to
+    update ``manifest`` with."""
     entry = {"id": int(item_id), "changed": {f: [plain(was), plain(now)] for f, (was, now) in changed.items()},
              "at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "by": by}
-    return [*(log_ or []), entry][-LOGGED_EDITS:]
+    log_ = [*(manifest.get(EDIT_LOG) or []), entry]
+    gone, kept = log_[:-LOGGED_EDITS], log_[-LOGGED_EDITS:]
+    if not gone:
+        return {EDIT_LOG: kept}
+    before = manifest.get(EDIT_LOG_DROPPED) or {}
+    return {EDIT_LOG: kept, EDIT_LOG_DROPPED: {"count": int(before.get("count") or 0) + len(gone),
+                                               "first_at": before.get("first_at") or gone[0].get("at"),
+                                               "last_at": gone[-1].get("at")}}
+
+
+def edit_log_dropped_said(record: dict | None) -> str:
+    """What the log let go of (:data:`EDIT_LOG_DROPPED`), in words ("" for nothing)."""
+    if not record or not record.get("count"):
+        return ""
+    n = int(record["count"])
+    when = (str(record.get(key) or "?").replace("T", " ")[:19] for key in ("first_at", "last_at"))
+    return (f"{n} older edit{'s' if n != 1 else ''} not logged any more (made {' to '.join(when)} UTC): the log keeps "
+            f"the last {LOGGED_EDITS}")
 
 
 def edited_written(log_: list | None, record: dict | None, written: dict | None) -> dict[str, str]:
@@ -240,8 +261,7 @@ class ProductEdits:
             manifest = dict(self.manifest)
             if self._is_catalogue_product(item):
                 manifest[EDITED] = recorded_edits(manifest.get(EDITED) or {}, item_id, item, changed)
-            manifest[EDIT_LOG] = logged_edit(manifest.get(EDIT_LOG), item_id,
-                                             {f: (item.get(f), v) for f, v in changed.items()}, by)
+            manifest.update(logged_edit(manifest, item_id, {f: (item.get(f), v) for f, v in changed.items()}, by))
             change, undo = self._attrs_change(item_id, item, {**item, **changed}, set(changed))
             if self._base_files is not None:
                 # Its row saved in the next generation (index_delta: 534 MB written at 40k for one row, stop 75);
