@@ -371,6 +371,8 @@ class IndexBuilding:
                     hides = hides_kept(hidden, catalog.report.hidden, ids)
                     if any(hides.values()):
                         manifest[HIDDEN_SET_SINCE] = hides
+                    if catalog.report.visibility_columns and hides["by_hand_ids"]:
+                        manifest["hidden_kept_by_hand"] = hides["by_hand_ids"]      # as stop 75 named them
                     manifest[HIDDEN_BUILT] = sorted(i for i in catalog.report.hidden if i in catalogue_ids)
                 if edits_kept:
                     manifest[EDITED] = edits_kept
