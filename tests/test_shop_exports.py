@@ -372,6 +372,7 @@ def test_a_variations_own_id_names_its_product(tmp_path: Path, monkeypatch) -> N
 
     from fashionrec.errors import NotFoundError
     from fashionrec.index_build import variations_of
+    from fashionrec.visibility import answering_anyone
 
     path = _shop(tmp_path, ['12933,variable,TEE-1,Navy Tee,Tshirts,,,,',
                             '12934,variation,TEE-1-S,Navy Tee - S,,499,,2,id:12933',
@@ -388,8 +389,12 @@ def test_a_variations_own_id_names_its_product(tmp_path: Path, monkeypatch) -> N
         rec.similar(12934)
     with pytest.raises(NotFoundError, match="there is no product 12936"):
         rec.similar(12936)
-    monkeypatch.setitem(rec.manifest, "hidden", {"12933": "'Published' is '0'"})     # a draft's: not named
-    with pytest.raises(NotFoundError, match="^there is no product 12934 in this catalogue"):
+    monkeypatch.setitem(rec.manifest, "hidden", {"12933": "'Published' is '0'"})
+    with answering_anyone(), pytest.raises(NotFoundError, match="^there is no product 12934 in this catalogue"):
+        rec.similar(12934)      # a draft's: not named where the API answers anyone
+    # ... but to the shop (the CLI, Python), said hidden: "there is no product 12934" of its own draft's size (h76integ)
+    with pytest.raises(NotFoundError, match=r"^product 12934 is a variation of product 12933 \(a line of its sizes .*"
+                                            r"ask for 12933 \(hidden by the shop: 'Published' is '0'\)$"):
         rec.similar(12934)
 
 

@@ -580,13 +580,17 @@ class ItemTables:
                                     f"({rejected}); fix the row (`fashionrec data check` lists it) and rebuild",
                                     shopper=UNLISTED)
             product = (self.manifest.get(VARIATIONS) or {}).get(str(item_id))
-            # (not a hidden product's: the API answers anyone, and a draft's id is the shop's to give; h75integ)
-            if product is not None and str(product) not in (self.manifest.get(HIDDEN) or {}):
+            # Not a hidden product's where the API answers anyone: a draft's id is the shop's to give (h75integ).
+            # The shop (the CLI, Python) is told, said hidden: "there is no product 7513" of its own draft's size
+            # sent it looking for a product it has (stop 76, h76integ).
+            hidden_why = (self.manifest.get(HIDDEN) or {}).get(str(product))
+            if product is not None and (hidden_why is None or not for_anyone()):
                 # A WooCommerce variation's own id (a size or colour line, read as its product): "there is no
                 # product 1203" sent a storefront whose cart names variations looking for a product (stop 76).
+                hides = "" if hidden_why is None else f" (hidden by the shop: {hidden_why})"
                 raise NotFoundError(f"product {said} is a variation of product {self.id_said(product)} (a line of "
                                     f"its sizes or colours, its Parent in {self.table_name}), read as that product: "
-                                    f"ask for {id_as_written(self.manifest, product)}", shopper=UNLISTED)
+                                    f"ask for {id_as_written(self.manifest, product)}{hides}", shopper=UNLISTED)
             if item_id in set(self.manifest.get("left_catalogue_ids") or []):
                 raise NotFoundError(f"product {said} left the catalogue: its row of {self.table_name} was gone at a "
                                     f"rebuild of this index (the last on {str(self.manifest.get('date'))[:10]})",
