@@ -294,6 +294,7 @@ def test_a_product_hidden_by_its_handle_is_said_by_its_handle(tmp_path):
     manifest = json.loads((d / "manifest.json").read_text())
     first, second = (int(i) for i in Recommender.load(d, tiny_tagger_path()).items["id"].iloc[:2])
     manifest["ids_as_written"] = {str(first): "navy-tee", str(second): "red-dress"}
+    manifest["variations"] = {"99999": second}      # a WooCommerce size line's own id of the product hidden below
     (d / "manifest.json").write_text(json.dumps(manifest))
     model = ["--index", str(d), "--model", str(tiny_tagger_path())]
     out = CliRunner().invoke(app, ["index", "stock", "--hide", "navy-tee", *model])
@@ -306,10 +307,21 @@ def test_a_product_hidden_by_its_handle_is_said_by_its_handle(tmp_path):
         # A typo of the hidden product's Handle, by anyone: "did you mean 'red-dress'?" named it (stop 75, h75integ).
         typo = c.get("/api/items/red-dres").json()["detail"]
         shown_typo = c.get("/api/items/navy-te").json()["detail"]
+        # Its variation's id: named to the shop's key, said hidden, as the CLI names it; it was "there is no product
+        # 99999" to the shop too, where anyone is told that alone (stop 76, h76integ).
+        size, shop_size = c.get("/api/items/99999"), c.get("/api/items/99999/similar", headers={"X-API-Key": KEY})
+        shop_typo = c.get("/api/items/red-dres", headers={"X-API-Key": KEY}).json()["detail"]
         _hidden_reads(c, second, first)
     assert got["id"] == second and got["id_as_written"] == "red-dress", got
     assert "red-dress" not in typo and "there is no product 'red-dres'" in typo, typo
     assert "did you mean 'navy-tee'?" in shown_typo, shown_typo
+    assert size.status_code == 404 and size.json()["detail"].startswith("there is no product 99999"), size.text
+    assert str(second) not in size.text and "red-dress" not in size.text, size.text
+    assert shop_size.status_code == 404 and "public" not in shop_size.headers.get("cache-control", ""), shop_size
+    said = shop_size.json()["detail"]
+    assert said.startswith(f"product 99999 is a variation of product {second} (written red-dress)"), said
+    assert "(hidden by the shop: " in said, said
+    assert "did you mean 'red-dress' (hidden by the shop)?" in shop_typo, shop_typo
     # The shop (the CLI) is offered its hidden product's Handle, said hidden: it was offered none (stop 75, h75integ).
     out = CliRunner().invoke(app, ["recommend", "similar", "red-dres", *model])
     said = " ".join(out.stderr.replace("│", " ").split())

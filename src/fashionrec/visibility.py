@@ -228,6 +228,18 @@ def answering_anyone() -> Iterator[None]:
         _FOR_ANYONE.reset(token)
 
 
+@contextmanager
+def answering_the_shop() -> Iterator[None]:
+    """Within it, what is said of the products is said to the shop (:func:`for_anyone` false), inside
+    :func:`answering_anyone` too: an API read that sent the server's key (api.hidden_reads.to_the_shop). A hidden
+    product's variation id was "there is no product 7513" to the shop's keyed read (stop 76, h76integ)."""
+    token = _FOR_ANYONE.set(False)
+    try:
+        yield
+    finally:
+        _FOR_ANYONE.reset(token)
+
+
 def for_anyone() -> bool:
     """Whether the calls now made answer whoever asks, not the shop alone (:func:`answering_anyone`)."""
     return _FOR_ANYONE.get()

@@ -12,6 +12,7 @@ nothing of a draft reaches a shopper. A sold-out product is shown and answered a
 from __future__ import annotations
 
 import secrets
+from contextlib import AbstractContextManager, nullcontext
 from typing import Annotated
 
 from fastapi import Depends, Header
@@ -19,6 +20,7 @@ from fastapi import Depends, Header
 from fashionrec.api.deps import SettingsDep
 from fashionrec.errors import NotFoundError
 from fashionrec.item_tables import UNLISTED
+from fashionrec.visibility import answering_the_shop
 
 
 def key_refused(settings, sent: str | None) -> str | None:
@@ -42,6 +44,13 @@ def shop_refusal(settings: SettingsDep, x_api_key: Annotated[str | None, Header(
 # None where the request carries the server's API key (the shop asks), else why not: what a hidden product's reads
 # go by (:func:`hidden_to`).
 ShopRefusal = Annotated[str | None, Depends(shop_refusal)]
+
+
+def to_the_shop(refusal: str | None) -> AbstractContextManager:
+    """Where the request is the shop's (``refusal`` None: its key sent), what its reads say of a hidden product is
+    said as to the shop (a hidden product's variation id names its product, said hidden; an id's "did you mean"
+    offers a hidden Handle, said hidden), as the CLI says it; else as to anyone. Entered inside ``answering``."""
+    return answering_the_shop() if refusal is None else nullcontext()
 
 
 def hidden_to(rec, item_id: int, typed: str, refusal: str | None) -> str | None:

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, Response
 from PIL import Image
 
 from fashionrec.api.deps import ItemId, ServiceDep
-from fashionrec.api.hidden_reads import ShopRefusal, hidden_to
+from fashionrec.api.hidden_reads import ShopRefusal, hidden_to, to_the_shop
 from fashionrec.api.schemas import Error
 from fashionrec.catalog import open_rgb
 from fashionrec.errors import NotFoundError
@@ -113,7 +113,7 @@ def product_image(item_id: ItemId, service: ServiceDep, request: Request, refusa
     """The photo of product ``item_id``, at most ``max`` pixels on its longest side (rounded up as said).
     Revalidate with If-None-Match (its ETag) or If-Modified-Since: a current copy gets 304 Not Modified. A product
     the shop hides: with the API key alone (else a 404, as its page), kept by no shared cache."""
-    with service.reading():     # not while a product goes in or out (its row numbers change then)
+    with service.reading(), to_the_shop(refusal):     # not while a product goes in or out (its rows move then)
         # The number or the id as the shop writes it (a Handle, a SKU code: schemas.image_url gives it so, stop 75)
         typed, item_id = item_id, service.rec.id_typed(item_id)
         # A draft's photo went to anyone by its number or Handle, where its page was a 404 (stop 76)

@@ -24,7 +24,7 @@ from fashionrec.api.deps import (
     readable_query,
     require_api_key,
 )
-from fashionrec.api.hidden_reads import ShopRefusal, hidden_to
+from fashionrec.api.hidden_reads import ShopRefusal, hidden_to, to_the_shop
 from fashionrec.api.revalidation import answering
 from fashionrec.api.routes.search import found_by_text
 from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, image_url, to_item, to_rec
@@ -87,7 +87,7 @@ def browse_items(
             raise BadInputError("ids cannot be combined with filters, q, sort, min_price, max_price, offset or limit; "
                                 "ask for either")
         typed = listed_ids(ids)
-        with answering(service, request, response):
+        with answering(service, request, response), to_the_shop(refusal):
             wanted = service.rec.ids_named(typed)
             unknown = list(dict.fromkeys(w for w in wanted if w not in service.rec.items.index))
             if unknown and not skip_unknown:
@@ -188,7 +188,7 @@ def get_item(item_id: ItemId, request: Request, response: Response, service: Ser
              refusal: ShopRefusal) -> Item:
     """Metadata and the model's predicted attributes of one item; of one the shop hides, with the API key alone
     (``hidden`` true; else a 404, as its page)."""
-    with answering(service, request, response):
+    with answering(service, request, response), to_the_shop(refusal):
         found = service.rec.id_typed(item_id)
         hidden_to(service.rec, found, item_id, refusal)
         return to_item(service.rec.item(found), found, root)
@@ -217,7 +217,7 @@ def similar_items(
     """Items that look like this one, optionally filtered, or in its other colours; as its product page lists
     them, without the colourways `/other-colours` shows (``colourways=include`` keeps them). Of a product the shop
     hides, with the API key alone (said in ``note``; else a 404, as its page)."""
-    with answering(service, request, response, include_sold_out):
+    with answering(service, request, response, include_sold_out), to_the_shop(refusal):
         found = service.rec.id_typed(item_id)
         note = hidden_to(service.rec, found, item_id, refusal)
         recs = service.rec.similar(found, k=k, filters=filters or None, diversity=diversity,
@@ -234,7 +234,7 @@ def in_other_colours(item_id: ItemId, request: Request, response: Response, serv
     its default sizes)."""
     # Not similar?other_colours=true, which leaves the similar items in: a shop's front end could not show the
     # page's row over HTTP (an integrator's trial).
-    with answering(service, request, response, include_sold_out):
+    with answering(service, request, response, include_sold_out), to_the_shop(refusal):
         found = service.rec.id_typed(item_id)
         note = hidden_to(service.rec, found, item_id, refusal)     # the shop's alone, as /similar
         recs = service.rec.product_page(found, colours_k=k)[1]
@@ -255,7 +255,7 @@ def complete_the_look(
     include_sold_out: IncludeSoldOut = False,
 ) -> RecList:
     """Items from other categories that go with this one, one per slot of the look, best slots first."""
-    with answering(service, request, response, include_sold_out):
+    with answering(service, request, response, include_sold_out), to_the_shop(refusal):
         found = service.rec.id_typed(item_id)
         hidden = hidden_to(service.rec, found, item_id, refusal)     # the shop's alone, as /similar
         recs = service.rec.complete_the_look(found, k=k)
