@@ -7962,3 +7962,19 @@ def test_an_occasion_word_alone_is_said_as_read_by_the_api_too(rec):
     assert not any(usage in n for n in rec.reading_notes("office shirt"))
     assert not any(usage in n for n in rec.reading_notes("office", {"usage": "Formal"}))
     assert sum(usage in n for n in rec.reading_notes("groom")) == 1
+
+
+def test_a_college_students_type_is_the_grown_ups_by_its_words(rec):
+    # Stop 76's shopper: "tops for college girls" and "jeans for college boys" listed 96 closest matches by meaning
+    # with "The catalogue has no college tops for women", no name saying "college"; the text search reads the words
+    # as the grown-up wearer, and now so do the page's words. Not without a type: "outfit for a college girl" read as
+    # "women" listed all 16,572 women's clothes, where by meaning it lists casual T-shirts.
+    for student, grown in (("tops for college girls", "tops for women"), ("jeans for college boys", "jeans for men"),
+                           ("back to school tops for women", "casual tops for women")):
+        (n, found), (m, meant) = rec.browse(q=student, limit=200), rec.browse(q=grown, limit=200)
+        assert n == m > 0 and {d["id"] for d in found} == {d["id"] for d in meant}, student
+    assert rec.browse(q="outfit for a college girl", limit=0)[0] == 0
+    # Nor read a second time as a type no child has: the page searched "kurti for college women" and listed 96 closest
+    # matches by meaning, "college" again a name's word.
+    assert rec.grown_up_reading("heels for girls") == {"Women": "girls"}
+    assert rec.grown_up_reading("heels for college girls") == {}

@@ -317,3 +317,30 @@ def test_goggles_are_sunglasses_and_a_swimmers_are_swimwear():
                               ("Kajal and Eyeliner", "Eyes", "Personal Care")]))
     assert words.types("goggles") == words.types("goggle") == ["Sunglasses"]
     assert words.types("swimming goggles") == words.types("swim goggles") == ["Swimwear"]
+
+
+def test_phrases_no_name_says_read_as_meant():
+    # Stop 76's shopper: "little black dress", "back to school outfit for teenage girl", "festive look for little boy"
+    # and "gift hamper for men" listed 96 closest matches by meaning with "No product has every word", the page's
+    # word search looking for "little", "back", "school", "look" and "hamper" in names.
+    from fashionrec.vocabulary import read_meant_phrases
+
+    for typed, read in (("little black dress", "black dress"),
+                        ("Little Black Dresses for party", "Black Dresses for party"),
+                        ("back to school outfit for girl", "casual outfit for girl"),
+                        ("festive look for boy", "festive wear for boy"), ("party looks", "party wear"),
+                        ("gift hamper for men", "gift set for men"), ("hampers", "gift set")):
+        assert read_meant_phrases(typed) == read, typed
+    # Words names say stay: a look that is no occasion's ("snake skin look belt"), "little" before anything else.
+    for typed in ("snake skin look belt", "little red dress", "look for shoes", "back pack", "school bag"):
+        assert read_meant_phrases(typed) == typed, typed
+
+
+def test_a_college_girl_is_read_as_a_woman():
+    # Stop 76's shopper: "dress for college girl" searched "college" as a name's word ("The catalogue has no college
+    # dresses for women"); read as the grown-up wearer (TextSearch._as_worded: beside a type only).
+    from fashionrec.vocabulary import read_students
+
+    for typed, read in (("dress for college girl", "dress for women"), ("tops for College Girls", "tops for women"),
+                        ("jeans for university boys", "jeans for men"), ("college bag", "college bag")):
+        assert read_students(typed) == read, typed

@@ -67,6 +67,7 @@ from fashionrec.vocabulary import (
     SEASON_SYNONYMS,
     SPORT_KITS,
     STAND_INS,
+    STUDENT,
     SYNONYMS,
     UNJOINED,
     USAGE_WORDS,
@@ -83,6 +84,8 @@ from fashionrec.vocabulary import (
     norm,
     occasion_words_read,
     plural,
+    read_meant_phrases,
+    read_students,
     read_wearer_occasions,
     said_all,
     said_types,
@@ -1163,7 +1166,11 @@ class TextSearch:
         it names grown-up wearers ("backpack for men", "watch for my father", "gift for mom and dad"), the
         products its other words find for any of them or for anyone (its words found 48 of the catalogue's 652
         backpacks, the men's, and no unisex one, a shopper trial; and nothing for two wearers, as no product is
-        for both). Not the children's, nor for "unisex", "kids" and such, nor for a wearer alone ("men")."""
+        for both). Not the children's, nor for "unisex", "kids" and such, nor for a wearer alone ("men").
+        A phrase no name says is read as meant first (:meth:`_as_worded`)."""
+        worded = self._as_worded(query)
+        if worded != query:
+            query, words = worded, _kinds_alone(search_words(worded))
         aged = self._read_as_ages(query, words)
         if aged is not None:
             return aged
@@ -1183,6 +1190,16 @@ class TextSearch:
         # men's and the unisex ones.
         return mask | (self._word_mask_as_said(unworn, rest) & self._is("gender", [*sorted(wearers), "Unisex"])
                        & ~self._childrens())
+
+    def _as_worded(self, query: str) -> str:
+        """``query`` as the word search reads it: its phrases no product name says as meant
+        (:func:`~fashionrec.vocabulary.read_meant_phrases`: "little black dress" a black dress), and beside a type a
+        student's words as the grown-up wearer (:func:`~fashionrec.vocabulary.read_students`: "dress for college
+        girl" the women's dresses), as the text search reads "college girl" (:meth:`_attribute_phrases`)."""
+        meant = read_meant_phrases(query)
+        if STUDENT.search(meant) and self._attribute_values(meant).get("articleType"):
+            return read_students(meant)
+        return meant
 
     def _read_as_ages(self, query: str, words: list[str]) -> np.ndarray | None:
         """The rows :meth:`browse` lists for a query whose child's age word ("baby", "toddler", "infant") the text
@@ -1735,7 +1752,11 @@ class TextSearch:
 
     def _grown_up_reading(self, query: str, found: dict[str, list[str]]) -> dict[str, str]:
         types = found.get("articleType")
-        words = [w for w in _query_words(query) if w in GROWN_UP_READING]
+        said = _query_words(query)
+        # Not one a qualifier makes a grown-up's already ("kurti for college girl": _attribute_phrases reads "college
+        # girl" as Women; the page then searched "kurti for college women", its "college" a name's word, stop 76).
+        words = [w for i, w in enumerate(said)
+                 if w in GROWN_UP_READING and not (i and said[i - 1] in GROWN_UP_QUALIFIERS)]
         if not types or not words or (self._worn_by("child") & self._is("label:articleType", types)).any():
             return {}
         return {GROWN_UP_READING[w]: w for w in reversed(words)}      # the first word said, where two are

@@ -335,6 +335,21 @@ GROWN_UP_READING = {"girl": "Women", "girls": "Women", "boy": "Men", "boys": "Me
 # Words before "girl(s)"/"boy(s)" that say a grown-up whatever the types: a college student is a young woman or
 # man. "outfit for a college girl" (no type) was read as a girl's and offered a girls' kidswear look (stop 72).
 GROWN_UP_QUALIFIERS = frozenset({"college", "university"})
+# "college girl(s)"/"boy(s)" beside a type the catalogue page's word search reads as the grown-up wearer: "dress for
+# college girl" searched "college" as a name's word and listed 96 closest matches by meaning, with "The catalogue has
+# no college dresses for women" (stop 76's shopper). Only beside a type (TextSearch._as_worded): without one, "outfit
+# for a college girl" read as "women" listed all 16,572 women's clothes, a wedding sari 6th, where by meaning it lists
+# casual T-shirts.
+STUDENT = re.compile(rf"\b(?:{'|'.join(sorted(GROWN_UP_QUALIFIERS))})\s+({'|'.join(GROWN_UP_READING)})\b",
+                     re.IGNORECASE)
+
+
+def read_students(query: str) -> str:
+    """``query`` with each "college girl(s)" or "university boy(s)" as the grown-up's gender ("dress for college
+    girl" -> "dress for women"); the caller applies it where the query names a type."""
+    return STUDENT.sub(lambda m: GROWN_UP_READING[m[1].lower()].lower(), query)
+
+
 # A shopper's words for an occasion -> the catalogue's usage ("office wear" found eight Murcia "Office"
 # handbags and no formal shirt). "work" is left out: names use it for embroidery ("Mirror Work Kurta").
 # Phrases count where read as one ("date night" is Party, not the "night" of nightdresses).
@@ -360,6 +375,31 @@ USAGE_WORDS = {"office": "Formal", "workwear": "Formal", "business": "Formal", "
 WEARER_OCCASIONS = {**dict.fromkeys(("groom", "grooms", "bridegroom", "bridegrooms", "groomsman", "groomsmen"),
                                     "wedding for men"),
                     **dict.fromkeys(("bridesmaid", "bridesmaids"), "wedding for women")}
+
+
+# Phrases whose words no product name says, as a shopper means them (stop 76's shopper: each listed 96 closest
+# matches by meaning with "No product has every word of ..."): a little black dress is a black dress (no name says
+# "little"); "back to school" (or college) everyday clothes, the Casual usage; an occasion's "look" its clothes, as
+# "wear" is ("festive look for little boy": a boy's Ethnic clothes). "look" stays a word elsewhere: names say it
+# ("Snake Skin Look", "Sporty Look"). A (gift) hamper is a gift set ("gift hamper for men": the men's Accessory and
+# Fragrance Gift Sets; no name says "hamper").
+_OCCASION_LOOK = "|".join(sorted({w for w in USAGE_WORDS if " " not in w}
+                                 | {"casual", "formal", "ethnic", "party", "sports"}))
+MEANT_PHRASES = (
+    (re.compile(r"\blittle[\s-]+(?=black[\s-]+dress)", re.IGNORECASE), ""),
+    (re.compile(r"\bback[\s-]+to[\s-]+(?:school|college)\b", re.IGNORECASE), "casual"),
+    (re.compile(rf"\b({_OCCASION_LOOK})[\s-]+looks?\b", re.IGNORECASE), r"\1 wear"),
+    (re.compile(r"\b(?:gift[\s-]+)?hampers?\b", re.IGNORECASE), "gift set"),
+)
+
+
+def read_meant_phrases(query: str) -> str:
+    """``query`` with each phrase of :data:`MEANT_PHRASES` as it means: "little black dress" -> "black dress",
+    "back to school outfit" -> "casual outfit", "festive look" -> "festive wear", "gift hamper" -> "gift set"; other
+    words as typed."""
+    for phrase, meant in MEANT_PHRASES:
+        query = phrase.sub(meant, query)
+    return " ".join(query.split())
 
 
 # A dress code said before an occasion's word is the Formal usage, not a colour and a type: "black tie event"
