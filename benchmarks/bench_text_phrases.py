@@ -215,7 +215,17 @@ COLOURED = {
 # (an occasion alone, a suit), and phrases of one type.
 BOTH_WEARERS = ["outfit for a wedding", "suit for wedding", "wedding", "office", "diwali", "suit"]
 TYPED = {"goggles": {"Sunglasses"}, "swimming goggles": {"Swimwear"},
-         "salwar suit for wedding": {"Kurta Sets", "Salwar and Dupatta", "Salwar"}}
+         "salwar suit for wedding": {"Kurta Sets", "Salwar and Dupatta", "Salwar"},
+         # Stop 76 (h76text2): a phrase or a student's words the page searched as names' words, listing the 96
+         # closest matches by meaning with "no product has every word" (:data:`READ_WORDS` below too).
+         "little black dress": {"Dresses"}, "dress for college girl": {"Dresses"}, "tops for college girls": {"Tops"},
+         "jeans for college boys": {"Jeans"}, "kurti for college girl": {"Kurtis"}, "college bag": {"Backpacks"},
+         "bags for college": {"Backpacks"}}
+# Stop 76 (h76text2): phrases whose words no name has, the page's answer by meaning; counted apart: whether the page
+# lists by meaning, and how many of the first ten are of the wearer the phrase names.
+READ_WORDS = {"outfit for a college girl": {"Women"}, "back to school outfit for teenage girl": {"Girls"},
+              "festive look for little boy": {"Boys"}, "holiday clothes for women": {"Women"},
+              "vacation outfit for women": {"Women"}, "gift hamper for men": {"Men"}}
 # Queries whose first ten (API and page) a change should leave as they were.
 CONTROLS = [
     "blue jeans",
@@ -292,7 +302,7 @@ def _get(base: str, path: str, **params) -> str:
 
 def run(base: str, out: str) -> None:
     found = {}
-    for q in dict.fromkeys([*SURVEY, *CONTROLS, *WEAR, *COLOURED, *BOTH_WEARERS, *TYPED]):
+    for q in dict.fromkeys([*SURVEY, *CONTROLS, *WEAR, *COLOURED, *BOTH_WEARERS, *TYPED, *READ_WORDS]):
         start = time.perf_counter()
         answer = json.loads(_get(base, "/api/search/text", q=q, k=10))
         took = time.perf_counter() - start
@@ -304,6 +314,7 @@ def run(base: str, out: str) -> None:
             "note": answer.get("note"),
             "api_s": took,
             "html_ids": [int(i) for i in re.findall(r'data-id="(\d+)"', page)][:24],
+            "by_meaning": "closest matches by meaning" in page,
         }
         print(f"{q!r}: {took:.2f} s", flush=True)
     with open(out, "w") as f:
@@ -368,8 +379,18 @@ def compare(items: str, runs: list[str]) -> None:
             api = sum(kind.get(r[0]) in TYPED[q] for r in run_[q]["api"][:10])
             page = sum(kind.get(i) in TYPED[q] for i in run_[q]["html_ids"][:10])
             first = run_[q]["api"][0][2] if run_[q]["api"] else None
-            row.append(f"api {api:2d} page {page:2d} (API 1st: {first})")
+            by = "by meaning" if run_[q].get("by_meaning") else "by words"
+            row.append(f"api {api:2d} page {page:2d} {by} (API 1st: {first})")
         print(f"typed {q!r:26s} " + "  |  ".join(row))
+    for q in [q for q in READ_WORDS if all(q in run_ for run_ in found)]:
+        row = []
+        for run_ in found:
+            api = sum(gender.get(r[0]) in READ_WORDS[q] for r in run_[q]["api"][:10])
+            page = sum(gender.get(i) in READ_WORDS[q] for i in run_[q]["html_ids"][:10])
+            types = len({kind.get(i) for i in run_[q]["html_ids"][:10]})
+            by = "by meaning" if run_[q].get("by_meaning") else "by words"
+            row.append(f"wearer api {api:2d} page {page:2d}, {types} types, {by}")
+        print(f"read {q!r:26s} " + "  |  ".join(row))
     if len(found) == 2:
         for q in CONTROLS:
             api, page = ([r[0] for r in run_[q]["api"]] for run_ in found), (run_[q]["html_ids"][:10] for run_ in found)
