@@ -9,7 +9,9 @@ The phrases are stop 67's 119 (helper h67text) and stop 68's 14 more (the gaps i
 sports' kits); a phrase's types are what a shopper means by it, written before any run. ``compare`` counts each
 run's right types over every phrase (of 10 x the phrases) and lists the controls whose first ten changed
 (docs/history.md, "Stop 68, text search"). Stop 76 added, counted apart: how many of a phrase's first ten naming
-no wearer are men's and women's (:data:`BOTH_WEARERS`), and of a one-type phrase the type's (:data:`TYPED`). Stop 71
+no wearer are men's and women's (:data:`BOTH_WEARERS`), and of a one-type phrase the type's (:data:`TYPED`). Stop 76's
+h76text2 added phrases whose words no name says, with whether the page answered by meaning, and per phrase naming a
+wearer how many of the first ten are its (:data:`READ_WORDS`). Stop 71
 added, counted apart so that the totals above stay comparable:
 pairings and lists of colours (:data:`COLOURED`: the first ten of the type and of a colour that goes with the other
 product's, or of a colour listed), and per sport's kit how many types its first ten mix and how many are shoes.
