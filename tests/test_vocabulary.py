@@ -1,6 +1,6 @@
 import pandas as pd
 
-from fashionrec.vocabulary import SYNONYMS, TypeWords, read_wearer_occasions, type_phrase_turned
+from fashionrec.vocabulary import SYNONYMS, TypeWords, occasion_words_read, read_wearer_occasions, type_phrase_turned
 
 
 def _items(rows):
@@ -344,3 +344,13 @@ def test_a_college_girl_is_read_as_a_woman():
     for typed, read in (("dress for college girl", "dress for women"), ("tops for College Girls", "tops for women"),
                         ("jeans for university boys", "jeans for men"), ("college bag", "college bag")):
         assert read_students(typed) == read, typed
+
+
+def test_a_phrase_read_as_meant_is_said():
+    # Stop 76: the page and the API said nothing of "little black dress" being searched as a black dress; the notes
+    # say each reading occasion_words_read gives.
+    words = TypeWords(_items([("Dresses", "Dress", "Apparel")]))
+    assert ("little black dress", "black dress") in occasion_words_read("little black dress", words)
+    assert ("gift hamper", "gift set") in occasion_words_read("gift hamper for men", words)
+    assert ("back to school", "casual") in occasion_words_read("back to school outfit", words)
+    assert occasion_words_read("little red dress", words) == []

@@ -2472,7 +2472,13 @@ class TextSearch:
             # monsoon" "The catalogue has no monsoon jackets" over the 7 rain jackets (stop 75).
             meant = self.parse_query(read)
             wearers = " or ".join(g.lower() for g in meant.get("gender", []) if g != "Unisex")
-            said = (said_types(meant["articleType"]) if "articleType" in meant
+            # With the colour it keeps: "little black dress" as black dresses (stop 76).
+            colour_said = " or ".join(c.lower() for c in meant.get("baseColour", []))
+            # A phrase for many types as read ("gift hamper" as gift sets, not five kinds of sets), as
+            # absent_together says a word for many types as typed.
+            read_types = meant.get("articleType", [])
+            types_said = said_types(read_types) if len(read_types) <= 2 else plural(read)
+            said = (" ".join(filter(None, (colour_said, types_said))) if "articleType" in meant
                     else " or ".join(meant.get("usage", [])) or read)
             usage = "articleType" not in meant and "usage" in meant
             notes.append(((f"{OCCASION_READ} this" if usage else "This")

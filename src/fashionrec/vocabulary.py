@@ -385,11 +385,12 @@ WEARER_OCCASIONS = {**dict.fromkeys(("groom", "grooms", "bridegroom", "bridegroo
 # Fragrance Gift Sets; no name says "hamper").
 _OCCASION_LOOK = "|".join(sorted({w for w in USAGE_WORDS if " " not in w}
                                  | {"casual", "formal", "ethnic", "party", "sports"}))
+# (pattern, what it reads as, whether a note says so: an occasion's look is not, its occasion word said already.)
 MEANT_PHRASES = (
-    (re.compile(r"\blittle[\s-]+(?=black[\s-]+dress)", re.IGNORECASE), ""),
-    (re.compile(r"\bback[\s-]+to[\s-]+(?:school|college)\b", re.IGNORECASE), "casual"),
-    (re.compile(rf"\b({_OCCASION_LOOK})[\s-]+looks?\b", re.IGNORECASE), r"\1 wear"),
-    (re.compile(r"\b(?:gift[\s-]+)?hampers?\b", re.IGNORECASE), "gift set"),
+    (re.compile(r"\blittle[\s-]+(black[\s-]+dress(?:es)?)\b", re.IGNORECASE), r"\1", True),
+    (re.compile(r"\bback[\s-]+to[\s-]+(?:school|college)\b", re.IGNORECASE), "casual", True),
+    (re.compile(rf"\b({_OCCASION_LOOK})[\s-]+looks?\b", re.IGNORECASE), r"\1 wear", False),
+    (re.compile(r"\b(?:gift[\s-]+)?hampers?\b", re.IGNORECASE), "gift set", True),
 )
 
 
@@ -397,7 +398,7 @@ def read_meant_phrases(query: str) -> str:
     """``query`` with each phrase of :data:`MEANT_PHRASES` as it means: "little black dress" -> "black dress",
     "back to school outfit" -> "casual outfit", "festive look" -> "festive wear", "gift hamper" -> "gift set"; other
     words as typed."""
-    for phrase, meant in MEANT_PHRASES:
+    for phrase, meant, _ in MEANT_PHRASES:
         query = phrase.sub(meant, query)
     return " ".join(query.split())
 
@@ -457,11 +458,13 @@ def occasion_words_read(query: str, types: TypeWords) -> list[tuple[str, str]]:
     :func:`type_phrase_turned` make of ``query``, for a note to say: [("black tie", "formal")], [("groom",
     "wedding for men")], [("jacket for monsoon", "monsoon jacket")]. The page said nothing of "groom" and "No
     product has every word of 'black tie event'" and "The catalogue has no monsoon jackets" over what they read as
-    (stop 75)."""
+    (stop 75); and each phrase :func:`read_meant_phrases` reads as meant: [("little black dress", "black dress")]."""
     read = [(m[0], "formal") for m in DRESS_CODE.finditer(query)]
     coded = DRESS_CODE.sub("formal", query)
     read += [(w, _wearer_occasion(w, coded)) for w in re.findall(r"[a-z]+", coded, flags=re.IGNORECASE)
              if w.lower() in WEARER_OCCASIONS]
+    # and a phrase no name says, as the page's word search reads it ("little black dress": a black dress; stop 76)
+    read += [(m[0], m.expand(meant)) for phrase, meant, said in MEANT_PHRASES if said for m in phrase.finditer(query)]
     worn = read_wearer_occasions(query)
     turned = type_phrase_turned(worn, types)
     if turned != worn:
