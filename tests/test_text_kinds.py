@@ -100,3 +100,23 @@ def test_a_word_no_product_has_and_no_language_knows_is_said():
     # Nor a word a phrase reads ("kabaddi kit": nothing made for kabaddi, said so).
     for query in ("nike backpack", "backpak", "leather backpack", "gucci", "kabaddi kit"):
         assert not any("is named" in n for n in r.reading_notes(query)), query
+
+
+def test_a_type_word_in_a_name_is_not_out_of_kind_where_the_shop_files_no_categories():
+    # A 5-product WooCommerce shop (no masterCategory, no gender column) listed "Mickey Men Black T-shirt" (text
+    # similarity 0.32) before "Nike Women Black Running Polo" (0.70) for "black running polo": the name's "polo",
+    # its type's word, was read as out of a kind (a category) that no product was filed under.
+    r = _renamed()
+    mickey, polo = _rows(r, "Tshirts")[:2]
+    r.items.loc[[mickey, polo], "baseColour"] = "Black"
+    r.items.loc[mickey, "productDisplayName"] = "Mickey Men Black T-shirt"
+    r.items.loc[polo, "productDisplayName"] = "Nike Women Black Running Polo"
+    r.items["masterCategory"] = None
+    r.items["gender"] = None
+    r._reindex()
+    found = [x.id for x in r.search_text("black running polo", k=len(r.items))]
+    assert found.index(polo) < found.index(mickey), [x.item["productDisplayName"] for x in r.search_text(
+        "black running polo", k=5)]
+    _, listed = r.browse(q="black running polo")
+    assert listed[0]["id"] == polo, [d["productDisplayName"] for d in listed]
+    assert not r._named_out_of_kind("black running polo").any()
