@@ -245,9 +245,13 @@ def test_shirts_under_500_lists_k_shirts_of_500_or_less(priced_client, priced_in
     assert "No product of the catalogue is on sale (its export gives no regular price above a price)" in body["note"]
     body = priced_client.get("/api/search/text", params={"q": "sale"}).json()    # alone: nothing, said
     assert body["results"] == [] and body["note"].startswith("No product of the catalogue is on sale"), body
+    # The catalogue page says it as the API does, not "a price is searched as 'under 500'" (stop 76, h76salepage).
+    page = html.unescape(priced_client.get("/", params={"q": "shirts on sale"}).text)
+    assert "No product of the catalogue is on sale (its export gives no regular price above a price), so 'on sale' " \
+           "was left out of the search." in page and "a price is searched as" not in page
 
 
-def test_a_shop_on_sale_says_it_in_the_api_the_cards_and_text_search(priced_index, tmp_path):
+def test_a_shop_on_sale_says_it_in_the_api_the_cards_and_text_search(priced_index, tmp_path, monkeypatch):
     # Stop 76, h76sale: the regular price a build keeps beside the price of a product on sale (regular_prices;
     # tests/test_regular_prices.py reads it from the exports), here given to a copy of the priced index's items.
     index = tmp_path / "index"
@@ -275,6 +279,23 @@ def test_a_shop_on_sale_says_it_in_the_api_the_cards_and_text_search(priced_inde
         # "sale" alone: the products on sale, as a price alone lists those so priced.
         body = client.get("/api/search/text", params={"q": "sale", "k": 50}).json()
         assert {r["id"] for r in body["results"]} == on_sale, body
+        # The catalogue page's own search reads it so too, said as the API's note says it, and its pages, links and
+        # box keep it (it said "'on sale' was left out of the search: a price is searched as 'under 500' ..." and
+        # listed every shirt; stop 76, h76salepage). Pages of 2, so that a next page follows.
+        import fashionrec.api.routes.pages as pages
+
+        monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+        assert len(on_sale) > 2
+        for words in ("shirts on sale", "sale"):
+            page, listed = client.get("/", params={"q": words}).text, set()
+            assert f'id="count">{len(on_sale)} item' in page, (words, re.search(r'id="count">[^<]*', page))
+            assert "read as a filter: products on sale, priced below their regular price." in page, words
+            assert "a price is searched as" not in page and f'name="q" enterkeyhint="search" value="{words}"' in page
+            while page:
+                listed |= {int(i) for i in re.findall(r'class="card" href="[^"]*/item/(\d+)', page)}
+                nxt = re.search(r'<a href="([^"]+)" rel="next"', page)
+                page = client.get(html.unescape(nxt.group(1))).text if nxt else ""
+            assert listed == on_sale, (words, listed, on_sale)
     # The CLI's JSON, as the API's answer (it took the price alone of the words' filters).
     out = CliRunner().invoke(app, ["recommend", "text", "shirts on sale", "--index", str(index), "-k", "50", "--json"])
     answer = json.loads(out.output)
@@ -611,6 +632,10 @@ def test_an_index_without_prices_answers_as_before(fixture_dir, tmp_path):
         assert r.status_code == 422 and "no prices" in r.json()["detail"]
         page = client.get("/", params={"q": "shirts", "sort": "price"}).text
         assert "This catalogue has no prices, so the sort by price" in page
+        # "on sale" in a catalogue without prices: left out, said as before (stop 76, h76salepage).
+        page = html.unescape(client.get("/", params={"q": "shirts on sale"}).text)
+        assert "The catalogue has no prices, so 'on sale' was left out of the search" in page
+        assert "read as a filter" not in page and "No product of the catalogue is on sale" not in page
 
 
 # --- Stop 65: a sort in text search, the words that order by price, European amounts, the shop's currency ---

@@ -41,12 +41,12 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.filed_elsewhere import kids_filed_elsewhere, occasion_in_other_colours
-from fashionrec.item_tables import price_of
+from fashionrec.item_tables import SALE_FILTER, price_of
 from fashionrec.pairing import look_offered, pairing_said, read_pairing
-from fashionrec.regular_prices import percent_off
+from fashionrec.regular_prices import is_sale_word, percent_off
 from fashionrec.results import PRODUCT_PAGE
 from fashionrec.stock import showing_sold_out, sold_out_shown
-from fashionrec.text_notes import people_listed, price_missed_said, unread_said
+from fashionrec.text_notes import people_listed, price_missed_said, sale_filter, sale_said, unread_said
 from fashionrec.text_search import (
     CLOTHES_WORDS,
     NEWEST,
@@ -300,6 +300,7 @@ def catalogue_page(
                           else "."))
     price: dict = {}        # {"price": (lowest, highest)} where the shop's catalogue has prices (stop 64)
     used: list[str] = []    # the words it was read from
+    on_sale: list[str] = []     # the sale words read as a filter ("on sale"), which the links and the box keep
     with service.reading():
         has_prices = service.rec.prices() is not None
         currency = service.rec.currency()
@@ -330,6 +331,16 @@ def catalogue_page(
             price = {"price": bounds}
             notices.append(price_read_said(bounds, used, service.rec.currency(), scale))
         unread = [p for p in priced if p not in used]
+        sale_words = [p for p in unread if is_sale_word(p)] if has_prices else []
+        if sale_words:
+            # "jeans on sale" (stop 76): the products on sale where the index keeps regular prices, as the API and
+            # `recommend text` read it, said as their note says it; the page said "'on sale' was left out of the
+            # search: a price is searched as 'under 500' ..." and listed every pair of jeans.
+            unread = [p for p in unread if p not in sale_words]
+            with service.reading():
+                price.update(sale_filter(service.rec, sale_words))
+            notices.append(sale_said(service.rec, sale_words, price))
+            on_sale = sale_words if SALE_FILTER in price else []
         # "cheapest", "premium": the order of the products (stop 65), as the API's; the sort chosen goes first.
         order = price_order(unread) if has_prices and not sort_by and not arriving else None
         if order:
@@ -349,7 +360,7 @@ def catalogue_page(
             notices.append(f"The price boxes and {' and '.join(map(repr, used))} leave no price between them, so "
                            "the boxes were left out.")
         else:
-            price = {"price": both}
+            price = {**price, "price": both}
     if priced or sized or ranked:
         # Not where names have the words ("Price Catch" shirts, a "Cheap Fast & Easy" T-shirt).
         query = unpriced
@@ -361,12 +372,15 @@ def catalogue_page(
     def with_price() -> dict | None:     # the filters chosen, and the price the words asked for
         return {**chosen, **price} or None
 
+    def with_sale(words: str) -> str:   # ``words`` and the sale words read as a filter, for a link or the box
+        return " ".join([words, *on_sale]).strip()
+
     def respelt(read: str, sure: str) -> RedirectResponse:
         """The page of ``sure``, the correction of ``read`` (the words searched), saying it corrects them. As typed,
         with the misspelt words respelt: "shrits under 500" lost its price on the way, and "jeens under 1000",
         "sneekers size 8" and "tshrt for 5 year old" the words left out of the search and the notice saying so
         (stop 73, a shopper's trial)."""
-        kept = _respelt(q, read, sure) or " ".join([sure, *used, *priced, *sized, *ranked])
+        kept = _respelt(q, read, sure) or " ".join([sure, *used, *on_sale, *priced, *sized, *ranked])
         return RedirectResponse(sold_out_kept(f"{root}/?" + urlencode(
             {**chosen, "q": kept, "corrected": read, **_price_params(sort_by, bounded),
              **({"page": page} if page > 1 else {})})), status_code=303)
@@ -531,8 +545,9 @@ def catalogue_page(
                     facets = _choice_counts(service, with_price() or {}, query, relevant, closest)
                     # A price no product that matches meets, said with their prices, as the API says it (this
                     # read "with the filters chosen" where none was: a new user's trial, stop 65).
-                    missed = (price_missed_said(service.rec, query, chosen, price["price"])
-                              if not found and price else None)
+                    # Of the products on sale where the words asked for them (with_price).
+                    missed = (price_missed_said(service.rec, query, with_price(), price["price"])
+                              if not found and price.get("price") else None)
                     if missed:
                         notices.append(missed)
                     elif not found:
@@ -586,6 +601,10 @@ def catalogue_page(
         if facets is None:     # counts per filter value under the other choices, the search words and the price
             # (without the price, "shirts under 1000" listed 11 shirts beside "Shirts (24)": a new user's trial)
             facets = service.rec.facets(with_price() or {}, query if total else None)
+    if on_sale and not total and not query:
+        # "sale" under Gender: Men where no men's product is on sale: an empty page, nothing said of why.
+        notices.append("No product on sale matches " + (", ".join(f"{LABELS[k]}: {v}" for k, v in chosen.items())
+                                                         or "the price chosen") + ".")
     pages = max(1, -(-total // PAGE_SIZE))
     # The price in force, the words' ("shirts under 1000") as the boxes': the words are searched without it, so
     # the boxes show it and every link carries it ("summer tshirts under 3000" linked page 2 as
@@ -597,8 +616,8 @@ def catalogue_page(
     # "searched" with filters only, which it is read for: "/?q=shirt&searched=shirt&page=2" said it twice.
     # "cheap", the cheaper half first, which no sort says, in the links' words (stop 68: page 2 of "cheap tshirts"
     # was in the search's own order).
-    linked = " ".join([*worded[2], query]) if worded and not strict and query else query
-    current = {**chosen, **({"q": linked} if query else {}), **({"searched": query} if query and chosen else {}),
+    linked = with_sale(" ".join([*worded[2], query]) if worded and not strict and query else query)
+    current = {**chosen, **({"q": linked} if linked else {}), **({"searched": query} if query and chosen else {}),
                **_price_params(in_order, in_force)}
     # The price words that filled the boxes, for the form: a new search typed under them leaves them out.
     from_words = " ".join([*(used if in_force and not bounded else []),
@@ -740,7 +759,7 @@ def catalogue_page(
                     # "rank higher", not "come first": within their tier (a kids' dress after the women's). The
                     # filter a link: "choose Season: Summer" sent a phone shopper to the folded Filters and the
                     # seventh list in them (a shopper's trial, stop 66).
-                    narrowed = f"{root}/?" + urlencode({**chosen, key: value, "q": query, "searched": query,
+                    narrowed = f"{root}/?" + urlencode({**chosen, key: value, "q": with_sale(query), "searched": query,
                                                         **_price_params(sort_by, price.get("price"))})
                     # One of them said as one: "1 of these 898 are filed under Formal and rank higher; show only
                     # those 1" for "office bag men" (a shopper's trial, stop 72).
@@ -793,7 +812,7 @@ def catalogue_page(
         # A count of closest matches is at most CLOSEST_MAX, said "up to": "school uniform" read Boys (96), Girls
         # (96), Men (96) beside "96 closest matches", as if hundreds were listed (stop 70's shopper).
         "count_cap": CLOSEST_MAX if found_closest or filled else None,
-        "chosen": chosen, "q": query, "notices": notices, "max_query": MAX_QUERY,
+        "chosen": chosen, "q": query, "box_q": with_sale(query), "notices": notices, "max_query": MAX_QUERY,
         # The sort and the price boxes, shown only where the catalogue has prices (stop 64).
         "has_prices": has_prices, "has_years": has_years, "sort": in_order or "", "worded": from_words,
         "min_price": _price_params(None, in_force).get("min_price", ""),
