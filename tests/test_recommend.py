@@ -41,6 +41,7 @@ from fashionrec.errors import (
     NotFoundError,
     VectorIndexError,
 )
+from fashionrec.item_tables import ItemTables
 from fashionrec.looks import COMPLEMENTS, ETHNIC_TOPS, FOR_THE_HEAT, LAYERED, colour_compatibility, slot_name
 from fashionrec.outfits import Outfits
 from fashionrec.recommend import NEIGHBOUR_VOTE, PHOTO_BANDS, Rec, Recommender
@@ -5507,8 +5508,13 @@ def test_a_name_without_a_wearer_word_is_read_after_its_brand():
     assert own._named_colours()[1] == [("Red",), (), ()] and own._named_rows()["Red"].tolist() == [0]
 
 
-class _NamesOnly(Outfits):
+class _NamesOnly(Outfits, ItemTables):
     """What a catalogue's names say of its products' colours (no index: the rules alone)."""
+
+    # The tables after an edit and the column cache, which the Recommender's ItemTables gives the mixin since stop
+    # 76 (h76patch): none here, every row read.
+    _edit_base = None
+    _columns = None
 
     def __init__(self, items: pd.DataFrame):
         self.items = items

@@ -117,7 +117,8 @@ def _draw(item_id: int, slot: str) -> float:
 class Outfits:
     """Complete the look: a part of :class:`fashionrec.recommend.Recommender`, which owns what it reads:
     ``items``, ``embeddings``, ``_ids``, ``_row``, ``item``, ``_check_id``, ``_neighbours``, ``_free_items``,
-    ``_childrens``, ``_wearers``, ``_sure_of_colour``, ``_codes`` and ``_once``, and resets its caches
+    ``_childrens``, ``_wearers``, ``_sure_of_colour``, ``_codes``, ``_once`` and, for a table an edit leaves but for its
+    rows, ``_row_wise``, ``_edit_rows`` and ``_column``, and resets its caches
     (``_look_category``, ``_look_usage``, ``_codes``) in ``_reindex``."""
 
     def _look_categories(self) -> np.ndarray:
