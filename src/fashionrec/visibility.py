@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 from fashionrec.column_map import spelling
 
@@ -219,25 +219,25 @@ _FOR_ANYONE: contextvars.ContextVar[bool] = contextvars.ContextVar("fashionrec_f
 
 
 @contextmanager
-def answering_anyone() -> Iterator[None]:
-    """Within it, what is said of the products names none the shop hides (:func:`for_anyone`)."""
-    token = _FOR_ANYONE.set(True)
+def _answering(anyone: bool) -> Iterator[None]:
+    """Within it, :func:`for_anyone` is ``anyone``; as it was after."""
+    token = _FOR_ANYONE.set(anyone)
     try:
         yield
     finally:
         _FOR_ANYONE.reset(token)
 
 
-@contextmanager
-def answering_the_shop() -> Iterator[None]:
+def answering_anyone() -> AbstractContextManager[None]:
+    """Within it, what is said of the products names none the shop hides (:func:`for_anyone`)."""
+    return _answering(True)
+
+
+def answering_the_shop() -> AbstractContextManager[None]:
     """Within it, what is said of the products is said to the shop (:func:`for_anyone` false), inside
     :func:`answering_anyone` too: an API read that sent the server's key (api.hidden_reads.to_the_shop). A hidden
     product's variation id was "there is no product 7513" to the shop's keyed read (stop 76, h76integ)."""
-    token = _FOR_ANYONE.set(False)
-    try:
-        yield
-    finally:
-        _FOR_ANYONE.reset(token)
+    return _answering(False)
 
 
 def for_anyone() -> bool:
