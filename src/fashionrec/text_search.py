@@ -370,10 +370,17 @@ def _turns_as_read(rows: Iterator[int], masks: list[np.ndarray]) -> Iterator[int
     yield from queues[-1]       # the rows of no part, last (every row has been read by now)
 
 
+@functools.cache
+def _occasion_phrases() -> dict[str, str]:
+    """:data:`~fashionrec.vocabulary.USAGE_WORDS`' phrases by their search word ("datenight" -> "date night"), made
+    once, not on each query's every reading."""
+    return {norm(phrase): phrase for phrase in USAGE_WORDS}
+
+
 def _occasions_typed(words: list[str]) -> list[str]:
     """The occasion phrases of :data:`~fashionrec.vocabulary.USAGE_WORDS` among a query's search ``words``, as
     written ("datenight" -> "date night")."""
-    phrases = {norm(phrase): phrase for phrase in USAGE_WORDS}
+    phrases = _occasion_phrases()
     return [phrases[w] for w in dict.fromkeys(words) if w in phrases]
 
 
