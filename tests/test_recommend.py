@@ -4681,6 +4681,17 @@ def test_a_short_english_word_is_not_respelt_as_a_word_a_product_or_two_have(rec
         assert rec.suggest("blu tshirt") == "blue tshirt"
 
 
+def test_two_misspelt_words_each_corrected_alone_are_corrected_together(rec):
+    # "blak jens for women" listed 96 closest matches by meaning, kajal first, under "Did you mean black jeans for
+    # women?", where "blak jeans" and "black jens" were each shown corrected (a shopper's trial of the 40k
+    # catalogue, stop 77): "blak", no English word, was safe only as a type's name beside an English one.
+    assert rec._words().autocorrect("blak") == "black" and rec.autocorrect("black jens") == "black jeans"
+    assert rec.autocorrect("blak jens") == "black jeans"
+    assert rec.correction("blak jens for women") == "black jeans for women"
+    # An English word beside it keeps its spelling where it finds products ("jogging" is no "jegging").
+    assert rec.autocorrect("blak jogging pants") == "black jogging pants"
+
+
 def test_a_word_of_a_types_name_is_that_word_not_the_start_of_a_longer_one():
     import pandas as pd
 
