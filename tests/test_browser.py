@@ -655,6 +655,26 @@ def test_upload_a_photo(server, page, fixture_dir):
     big.unlink()
 
 
+def test_a_reload_of_a_photo_search_shows_its_results_again(server, browser, fixture_dir):
+    # A reload (a phone's pull to refresh) emptied the page: the photo, what the model saw and the results gone,
+    # with no word (a shopper's trial of the 40k catalogue, stop 77). Back kept them; a reload now does too.
+    photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    pg = context.new_page()
+    try:
+        pg.goto(server + "/upload")
+        with pg.expect_response(lambda r: "/api/search/image" in r.url):
+            pg.set_input_files("#file", str(photo))
+        pg.wait_for_selector("#upload-result:not([hidden])")
+        shown = pg.locator("#upload-similar .card .name").all_inner_texts()
+        pg.reload()
+        pg.wait_for_selector("#upload-result:not([hidden])")
+        assert pg.locator("#upload-similar .card .name").all_inner_texts() == shown and shown
+        pg.wait_for_selector("#refine:not([hidden])")       # the kept copy of the photo narrows them again
+    finally:
+        context.close()
+
+
 def test_a_photo_read_turned_and_one_the_browser_cannot_show_are_said(server, page, fixture_dir):
     # A photo whose EXIF orientation was lost is read turned upright (Recommender.photo_query; the fixture's
     # tiny tagger cannot tell, so the answer is made to say so): the preview shows it as read, and a line says it.

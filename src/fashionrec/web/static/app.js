@@ -1258,10 +1258,12 @@
     send(input.files[0]);
     input.value = "";  // choosing the same file again (say, after an error) must upload it again
   });
-  // Back (or Forward) to this page, or a product page's "Back to results" (#results), shows the last results
-  // again; a fresh visit starts empty.
+  // Back (or Forward) to this page, a reload, or a product page's "Back to results" (#results), shows the last
+  // results again; a fresh visit starts empty. A reload emptied the page, photo and results gone without a word
+  // (a phone's pull to refresh; a shopper's trial, stop 77).
   keepPlace();
-  if ((navigation && navigation.type === "back_forward") || location.hash === "#results") {
+  if ((navigation && (navigation.type === "back_forward" || navigation.type === "reload"))
+      || location.hash === "#results") {
     try {
       var saved = JSON.parse(sessionStorage.getItem("fashionrec-upload") || "null");
       if (!saved && location.hash === "#results") {
