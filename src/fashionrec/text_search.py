@@ -1622,10 +1622,10 @@ class TextSearch:
         english, types = english_words(), self._vocabulary()["types"]
 
         def safe(a: str, b: str) -> bool:
-            if a not in english and self._words().autocorrect(a) == b:
-                # A word the word search corrects on its own ("blak" -> "black"): "blak jens for women" kept its
-                # 96 closest matches by meaning (kajal first) under "Did you mean", where "blak jeans" and
-                # "black jens" were each corrected (a shopper's trial, stop 77).
+            if self._words().autocorrect(a) == b:
+                # A word the word search corrects on its own ("blak" -> "black", "blu" -> "blue"): "blak jens for
+                # women" kept its 96 closest matches by meaning (kajal first) under "Did you mean", where "blak
+                # jeans" and "black jens" were each corrected (a shopper's trial, stop 77).
                 return True
             if a in english:
                 return (self._words().mask([a]).sum() == 0
