@@ -150,6 +150,23 @@ def test_ages_are_read_out_of_a_query():
     assert age_words("top 6 y/o")[1:] == (["6 y/o"], True)
 
 
+def test_an_age_bound_beside_a_wearer_is_an_age_not_a_price():
+    # Stop 77 (h77text): "clothes for men above 50" said "The catalogue has no prices, so 'above 50' was left out".
+    from fashionrec.vocabulary import age_words, price_words
+
+    for typed, read, aged in (("clothes for men above 50", "clothes for men", "above 50"),
+                              ("dress for women over 40", "dress for women", "over 40"),
+                              ("50+ men shirts", "men shirts", "50+"),
+                              ("shirt for 40 plus women", "shirt for women", "40 plus"),
+                              ("kurta for men in their 50s", "kurta for men", "in their 50s")):
+        assert age_words(typed) == (read, [aged], False), typed
+        assert price_words(read)[1] == [], typed
+    assert age_words("tshirt for boys over 10") == ("tshirt for boys", ["over 10"], True)
+    # No wearer, or three digits: a price still.
+    for typed in ("shoes over 50", "gift for men above 500"):
+        assert age_words(typed)[1] == [] and price_words(typed)[1], typed
+
+
 def test_the_api_and_the_page_read_an_age_alike():
     from fashionrec.text_search import read_ages
 

@@ -655,6 +655,10 @@ def without_colour_word(query: str) -> str:
 _NUMBER_NAMES = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                  "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen"]
 _AGE = rf"(?:\d{{1,2}}|{'|'.join(_NUMBER_NAMES)})"
+# The words for a wearer an age bound may follow (GENDER_WORDS' but "unisex", and "mother"), each as a look-behind
+# of its own, as a look-behind is of one width.
+_WEARERS = "|".join(sorted({w for w in GENDER_WORDS if w != "unisex"} | {"mother"}, key=len, reverse=True))
+_AFTER_A_WEARER = "(?:" + "|".join(rf"(?<=\b{w}\s)" for w in _WEARERS.split("|")) + ")"
 AGE_WORDS = re.compile(
     # "yo" and "y/o" too: "dress for a 5yo" searched "dress 5yo" (a stop 63 trial).
     rf"\b(?:for\s+(?:an?\s+|my\s+)?)?{_AGE}(?:\s*(?:-|to)\s*{_AGE})?[\s-]*(?:years?|yrs?|months?|mths?|yos?|y/o)"
@@ -663,7 +667,15 @@ AGE_WORDS = re.compile(
     # An age in words before a word for a child ("dress for teenage girl", "kurta for little boy"), which no product's
     # words say either: searched as words, these listed the closest matches by meaning, said as "The catalogue has
     # no little kurtas for boys" (stop 76's shopper). Only there: "little black dress" is a woman's.
-    r"|\b(?:little|teen|teens|teenage|teenaged|tween|young)(?:-|(?=\s))(?=\s*(?:girls?|boys?|kids?|child|children)\b)",
+    r"|\b(?:little|teen|teens|teenage|teenaged|tween|young)(?:-|(?=\s))(?=\s*(?:girls?|boys?|kids?|child|children)\b)"
+    # An age by a bound after the wearer ("clothes for men above 50", "dress for women over 40", "boys above 8"), or
+    # before it ("50+ men", "40 plus women"), or a decade ("for men in their 50s"): "above 50" was read as a price
+    # and said "The catalogue has no prices, so 'above 50' was left out" (stop 77, h77text). One or two digits, and
+    # only beside a wearer's word, so that "shoes over 50" and "gift for men above 500" stay prices.
+    rf"|{_AFTER_A_WEARER}(?:aged\s+|who\s+(?:is|are)\s+)?(?:over|above|past|older\s+than|more\s+than)\s+"
+    r"[1-9]\d?(?:\s*\+)?(?:\s*(?:years?|yrs?)(?:[\s-]*old)?)?(?![\w+])"
+    rf"|\b[1-9]\d\s*(?:\+|plus)(?=\s*(?:{_WEARERS})\b)"
+    r"|\bin\s+(?:his|her|their|the)\s+(?:(?:early|mid|late)[\s-]+)?[1-9]0s\b",
     re.IGNORECASE)
 CHILD_AGE = 14
 _AGE_LEAD = re.compile(r"for\s+(?:an?\s+|my\s+)?", re.IGNORECASE)   # AGE_WORDS' words before an age
