@@ -7995,3 +7995,6 @@ def test_a_college_students_type_is_the_grown_ups_by_its_words(rec):
     # matches by meaning, "college" again a name's word.
     assert rec.grown_up_reading("heels for girls") == {"Women": "girls"}
     assert rec.grown_up_reading("heels for college girls") == {}
+    # Said (stop 77, h77text): the page and the API's note said nothing of "college girls" read as women.
+    assert rec.reading_notes("tops for college girls") == ["This reads 'college girls' as women."]
+    assert rec.reading_notes("jeans for college boys") == ["This reads 'college boys' as men."]

@@ -371,3 +371,5 @@ def test_a_phrase_read_as_meant_is_said():
     assert ("gift hamper", "gift set") in occasion_words_read("gift hamper for men", words)
     assert ("back to school", "casual") in occasion_words_read("back to school outfit", words)
     assert occasion_words_read("little red dress", words) == []
+    # Stop 77 (h77text): a college student read as the grown-up wearer, said too.
+    assert occasion_words_read("dress for college girl", words) == [("college girl", "women")]

@@ -2500,7 +2500,9 @@ class TextSearch:
                     else " or ".join(meant.get("usage", [])) or read)
             usage = "articleType" not in meant and "usage" in meant
             notes.append(((f"{OCCASION_READ} this" if usage else "This")
-                          + f" reads {typed!r} as {said}" + (f", for {wearers}" if wearers else ""), ".", "."))
+                          # a wearer said once: "reads 'college girl' as women", not "as women, for women"
+                          + f" reads {typed!r} as {said}" + (f", for {wearers}" if wearers and wearers != said else ""),
+                          ".", "."))
         occasion = self.occasions_read(query, filters, kits=False)     # a kit's pieces are no occasion's
         if occasion and not any(isinstance(n, tuple) and n[0].startswith(OCCASION_READ) for n in notes):
             # An occasion word alone, as "groom" is said: the API said nothing of "office" or "diwali", where the

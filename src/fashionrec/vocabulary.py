@@ -458,13 +458,17 @@ def occasion_words_read(query: str, types: TypeWords) -> list[tuple[str, str]]:
     :func:`type_phrase_turned` make of ``query``, for a note to say: [("black tie", "formal")], [("groom",
     "wedding for men")], [("jacket for monsoon", "monsoon jacket")]. The page said nothing of "groom" and "No
     product has every word of 'black tie event'" and "The catalogue has no monsoon jackets" over what they read as
-    (stop 75); and each phrase :func:`read_meant_phrases` reads as meant: [("little black dress", "black dress")]."""
+    (stop 75); and each phrase :func:`read_meant_phrases` reads as meant: [("little black dress", "black dress")];
+    and a college student as the grown-up: [("college girl", "women")]."""
     read = [(m[0], "formal") for m in DRESS_CODE.finditer(query)]
     coded = DRESS_CODE.sub("formal", query)
     read += [(w, _wearer_occasion(w, coded)) for w in re.findall(r"[a-z]+", coded, flags=re.IGNORECASE)
              if w.lower() in WEARER_OCCASIONS]
     # and a phrase no name says, as the page's word search reads it ("little black dress": a black dress; stop 76)
     read += [(m[0], m.expand(meant)) for phrase, meant, said in MEANT_PHRASES if said for m in phrase.finditer(query)]
+    # and a college student as the grown-up wearer, read so by the text search and (beside a type) the word search:
+    # "dress for college girl" listed women's dresses without a word why (stop 76, h76text2; said since stop 77).
+    read += [(m[0], GROWN_UP_READING[m[1].lower()].lower()) for m in STUDENT.finditer(query)]
     worn = read_wearer_occasions(query)
     turned = type_phrase_turned(worn, types)
     if turned != worn:
