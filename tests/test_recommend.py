@@ -7969,6 +7969,15 @@ def test_a_suit_naming_no_wearer_lists_mens_and_womens_stand_ins_in_turn(rec, mo
     assert _men_and_women_in_turn([g for g in found if g in ("Men", "Women")])
 
 
+@pytest.mark.parametrize("query", ["outfit", "clothes"])
+def test_outfit_alone_lists_mens_and_womens_clothes_in_turn(rec, query):
+    # Stop 77 (h77text): "outfit" alone (a stop word) was searched by meaning and listed men's jeans, a kids' T-shirt,
+    # swimming goggles and a dress (6 men's of ten on the full catalogue); now both's clothes take turns.
+    found = [r.item for r in rec.search_text(query, k=12)]
+    assert all(item["masterCategory"] == "Apparel" for item in found)
+    assert _men_and_women_in_turn([i["gender"] for i in found if i["gender"] in ("Men", "Women")])
+
+
 def test_an_occasion_word_alone_is_said_as_read_by_the_api_too(rec):
     # Stop 75 (h75msg): the API's note said nothing for "office" or "diwali", where the page said "this reads
     # 'office' as Formal" in a notice of its own; said once, as "groom" is, and not beside a type or a usage chosen.

@@ -1823,12 +1823,12 @@ class TextSearch:
     def _wearer_masks(self, query: str, parsed: dict[str, list[str]], words: list[str]) -> list[np.ndarray] | None:
         """[men's rows, women's rows], for them to take turns, where ``query`` (its :meth:`parse_query` ``parsed``,
         its search ``words``) names no wearer and both wear what it reads as: an occasion alone (no type, not a
-        sport's kit, which lists its own pieces), or a thing the catalogue has no type of whose stand-ins are both's
-        ("suit"), and asks for no colour, season or the like; None otherwise. "outfit for a wedding" listed two
-        pages of women's saris (its names say "Wedding"), nothing for a man, and "suit for wedding" ten women's kurta
-        sets before the men's Nehru jackets (stop 75's shoppers). Men first (a suit's), unless more of the products
-        named for the occasion are women's: the page lists those first ("wedding": FNF's "Wedding Collection"
-        saris)."""
+        sport's kit, which lists its own pieces), "outfit" or "clothes" alone, or a thing the catalogue has no type
+        of whose stand-ins are both's ("suit"), and asks for no colour, season or the like; None otherwise. "outfit
+        for a wedding" listed two pages of women's saris (its names say "Wedding"), nothing for a man, and "suit for
+        wedding" ten women's kurta sets before the men's Nehru jackets (stop 75's shoppers). Men first (a suit's),
+        unless more of the products named for the occasion are women's: the page lists those first ("wedding": FNF's
+        "Wedding Collection" saris)."""
         # Nor where it asks for more, which ranks first: "something for a beach wedding" the summer's light colours.
         if set(parsed) - {"usage", "articleType"} or self._gift_alone(words) or self._brand_named(query).any():
             return None
@@ -1838,6 +1838,10 @@ class TextSearch:
             kinds = self._is("usage", parsed["usage"])
         elif len(stand_ins) > 1:
             kinds = self._is("articleType", stand_ins)
+        elif not words and not parsed and (clothes := self._clothes_asked(query, parsed)).any():
+            # "outfit" (or "clothes") alone: both's clothes. By meaning it listed Spykar men's jeans, a kids' T-shirt,
+            # Nabaiji's swimming goggles and a dress, 6 men's of the first ten (stop 76, h76review; stop 77).
+            kinds = clothes
         else:
             return None
         # Each side whole, not only what it reads as: a product named for the occasion but filed otherwise (Murcia's
