@@ -7969,6 +7969,19 @@ def test_a_suit_naming_no_wearer_lists_mens_and_womens_stand_ins_in_turn(rec, mo
     assert _men_and_women_in_turn([g for g in found if g in ("Men", "Women")])
 
 
+def test_a_brand_whose_names_say_no_kind_leads_its_kind(rec, monkeypatch):
+    # Stop 77 (h77text): "nike running shoes for women" listed Puma's and ASICS' shoes named "Running" (0 Nike of ten)
+    # where the page lists Nike's women's sports shoes: no Nike name says "running". The fixture names no shoe so:
+    # one other brand's sports shoe is read as named so here.
+    shoes = rec.items.index[rec.items["articleType"].eq("Sports Shoes").to_numpy()]
+    other = next(i for i in shoes if not rec.items.at[i, "productDisplayName"].lower().startswith("nike"))
+    named = np.zeros(len(rec.items), bool)
+    named[rec.items.index.get_loc(other)] = True
+    monkeypatch.setattr(rec, "_named_kind", lambda said: named)
+    first = rec.search_text("nike running shoes", k=3)[0].item
+    assert first["articleType"] == "Sports Shoes" and first["productDisplayName"].startswith("Nike")
+
+
 @pytest.mark.parametrize("query", ["outfit", "clothes"])
 def test_outfit_alone_lists_mens_and_womens_clothes_in_turn(rec, query):
     # Stop 77 (h77text): "outfit" alone (a stop word) was searched by meaning and listed men's jeans, a kids' T-shirt,

@@ -1983,6 +1983,12 @@ class TextSearch:
         # A brand named with no wearer: its grown-ups' products, then its children's, then other brands' ("levis
         # jeans" listed other brands' jeans before the Levis Kids ones, then the Kids one before the men's).
         younger = brand & self._worn_by("child") if "gender" not in matches else False
+        # A brand named none of whose products of the type say the kind ("nike running shoes": no Nike name says
+        # "running") is asked for all the same: its products of the type first, as the page lists them, not Puma's and
+        # ASICS' named "Running" (stop 77, h77text: 0 Nike of the first ten for "nike running shoes for women").
+        type_only = reading.type_only
+        if brand.any() and not (brand & matches.get("articleType", True) & ~type_only).any():
+            type_only = type_only & ~brand
         ranking = (sims + 1.0 * brand - BRAND_CHILD_GAP * younger + NEAR_COLOUR_WEIGHT * near_colour + KIN_WEIGHT * kin
                    + SHADE_WEIGHT * self._named_with(self._shaded(search_words(query)))
                    + SHADE_WEIGHT * self._named_tones(positive)
@@ -1990,7 +1996,7 @@ class TextSearch:
                    - SEEN_OTHERWISE_WEIGHT * self._after_its_tier_for(asked_colours)
                    # As the catalogue page reads the query (QueryReading): "red and black" those with both colours
                    # first, "running shoes" those named so, "kurta pajama" men's kurtas.
-                   + BOTH_COLOURS_WEIGHT * reading.both_colours - TYPE_ONLY_WEIGHT * reading.type_only
+                   + BOTH_COLOURS_WEIGHT * reading.both_colours - TYPE_ONLY_WEIGHT * type_only
                    + OUTFIT_WEIGHT * reading.lead - NAMED_ONLY_WEIGHT * reading.named_only
                    + LIGHT_WEIGHT * self._light_for_the_place(positive)
                    + FILED_KIND_WEIGHT * filed_kinds
