@@ -26,6 +26,7 @@ import re
 import time
 import urllib.parse
 import urllib.request
+from typing import NamedTuple
 
 SHOES = {"Casual Shoes", "Sports Shoes", "Formal Shoes", "Heels", "Flats", "Sandals", "Flip Flops", "Sports Sandals"}
 SPORTSWEAR = {
@@ -228,6 +229,85 @@ TYPED = {"goggles": {"Sunglasses"}, "swimming goggles": {"Swimwear"},
 READ_WORDS = {"outfit for a college girl": {"Women"}, "back to school outfit for teenage girl": {"Girls"},
               "festive look for little boy": {"Boys"}, "holiday clothes for women": {"Women"},
               "vacation outfit for women": {"Women"}, "gift hamper for men": {"Men"}}
+# Stop 77 (h77text): a fresh trial of 60 shopper phrases none of the lists above had, each with what is right for it,
+# written before any run: the types meant (None: any Apparel), the wearers, a brand the name starts with, a colour
+# meant or one left out, and words the API's note must say (None: nothing asked). Counted apart: of the first ten
+# (API and page) how many keep every rule, and whether the note says what it must.
+class Meant(NamedTuple):
+    types: set | None = None
+    wearers: set | None = None
+    brand: str | None = None
+    colour: str | None = None
+    not_colour: str | None = None
+    note: str | None = None
+
+
+_MEN, _WOMEN = {"Men", "Unisex"}, {"Women", "Unisex"}
+_SNEAKERS = {"Casual Shoes", "Sports Shoes"}
+FRESH = {
+    "puma tshirts for men": Meant({"Tshirts"}, _MEN, brand="puma"),
+    "nike running shoes for women": Meant({"Sports Shoes"}, _WOMEN, brand="nike"),
+    "adidas track pants": Meant({"Track Pants"}, brand="adidas"),
+    "jeans under 1000": Meant({"Jeans"}, note="no prices"),
+    "kurta below 500": Meant({"Kurtas"}, note="no prices"),
+    "shirts under rs 999": Meant({"Shirts"}, note="no prices"),
+    "chappal for men": Meant({"Flip Flops", "Sandals", "Sports Sandals"}, _MEN),
+    "juti for women": Meant({"Flats"}, _WOMEN, note="jutti"),
+    "dupatta": Meant({"Dupatta", "Salwar and Dupatta"}),
+    "lehenga": Meant({"Lehenga Choli"}),
+    "mojari": Meant({"Flats", "Casual Shoes", "Sandals"}, note="mojari"),
+    "oxidised earrings": Meant({"Earrings"}, note="oxidised"),
+    "plus size dress": Meant({"Dresses"}, note="no sizes"),
+    "slim fit shirt for men": Meant({"Shirts"}, _MEN),
+    "cotton kurta": Meant({"Kurtas"}),
+    "denim shorts": Meant({"Shorts"}),
+    "leather wallet": Meant({"Wallets"}),
+    "leather belt for men": Meant({"Belts"}, _MEN),
+    "checked shirt": Meant({"Shirts"}),
+    "striped tshirt": Meant({"Tshirts"}),
+    "floral dress": Meant({"Dresses"}),
+    "printed kurti": Meant({"Kurtis"}),
+    "party tops for women": Meant({"Tops"}, _WOMEN),
+    "beach shorts": Meant({"Shorts"}),
+    "gym wear for men": Meant(SPORTSWEAR | SHOES, _MEN, note="'gym' as Sports"),
+    "date night dress": Meant({"Dresses"}),
+    "interview shirt": Meant({"Shirts"}),
+    "summer tshirts for men": Meant({"Tshirts"}, _MEN),
+    "winter jacket for women": Meant({"Jackets", "Sweaters", "Sweatshirts", "Rain Jacket"}, _WOMEN),
+    "clothes for men above 50": Meant(None, _MEN, note="no ages"),
+    "tshirt not black": Meant({"Tshirts"}, not_colour="Black"),
+    "tshirt without logo": Meant({"Tshirts"}),
+    "holiday clothes": Meant(None),
+    "vacation wear for men": Meant(None, _MEN),
+    "outfit": Meant(None, {"Men", "Women"}),
+    "college girl dress": Meant({"Dresses"}, _WOMEN, note="'college girl' as women"),
+    "jeans for college girl": Meant({"Jeans"}, _WOMEN, note="'college girl' as women"),
+    "shirt for college boy": Meant({"Shirts"}, _MEN, note="'college boy' as men"),
+    "sneekers": Meant(_SNEAKERS),
+    "tshrits for men": Meant({"Tshirts"}, _MEN),
+    "handbags": Meant({"Handbags"}),
+    "kurtas for women": Meant({"Kurtas"}, _WOMEN),
+    "black heels": Meant({"Heels"}, colour="Black"),
+    "white sneakers for women": Meant(_SNEAKERS, _WOMEN, colour="White"),
+    "tights for gym women": Meant({"Tights", "Leggings", "Capris"}, _WOMEN),
+    "sarees for wedding": Meant({"Sarees"}),
+    "nightwear for women": Meant({"Nightdress", "Night suits", "Baby Dolls", "Lounge Pants", "Lounge Tshirts",
+                                  "Lounge Shorts", "Bath Robe", "Robe"}, _WOMEN),
+    "formal trousers for men": Meant({"Trousers"}, _MEN),
+    "sweatshirt for winter": Meant({"Sweatshirts"}),
+    "flip flops for men": Meant({"Flip Flops"}, _MEN),
+    "kids shoes": Meant(SHOES, {"Boys", "Girls", "Unisex"}),
+    "watches for women": Meant({"Watches"}, _WOMEN),
+    "sunglasses for men": Meant({"Sunglasses"}, _MEN),
+    "perfume for women": Meant({"Perfume and Body Mist"}, _WOMEN),
+    "graphic tees": Meant({"Tshirts"}),
+    "palazzo": Meant({"Patiala", "Salwar", "Trousers", "Leggings"}, _WOMEN, note="palazzo"),
+    "hoodie for men": Meant({"Sweatshirts"}, _MEN),
+    "capri for women": Meant({"Capris"}, _WOMEN),
+    "ethnic wear for men": Meant({"Kurtas", "Kurta Sets", "Churidar", "Nehru Jackets", "Sherwani", "Waistcoat",
+                                  "Shirts", "Dhotis"}, _MEN),
+    "saree for party": Meant({"Sarees"}),
+}
 # Queries whose first ten (API and page) a change should leave as they were.
 CONTROLS = [
     "blue jeans",
@@ -304,7 +384,7 @@ def _get(base: str, path: str, **params) -> str:
 
 def run(base: str, out: str) -> None:
     found = {}
-    for q in dict.fromkeys([*SURVEY, *CONTROLS, *WEAR, *COLOURED, *BOTH_WEARERS, *TYPED, *READ_WORDS]):
+    for q in dict.fromkeys([*SURVEY, *CONTROLS, *WEAR, *COLOURED, *BOTH_WEARERS, *TYPED, *READ_WORDS, *FRESH]):
         start = time.perf_counter()
         answer = json.loads(_get(base, "/api/search/text", q=q, k=10))
         took = time.perf_counter() - start
@@ -393,6 +473,7 @@ def compare(items: str, runs: list[str]) -> None:
             by = "by meaning" if run_[q].get("by_meaning") else "by words"
             row.append(f"wearer api {api:2d} page {page:2d}, {types} types, {by}")
         print(f"read {q!r:26s} " + "  |  ".join(row))
+    _fresh(found, rows)
     if len(found) == 2:
         for q in CONTROLS:
             api, page = ([r[0] for r in run_[q]["api"]] for run_ in found), (run_[q]["html_ids"][:10] for run_ in found)
@@ -400,6 +481,38 @@ def compare(items: str, runs: list[str]) -> None:
                 f"control {q!r}: api {'same' if len(set(map(tuple, api))) == 1 else 'CHANGED'}, "
                 f"page {'same' if len(set(map(tuple, page))) == 1 else 'CHANGED'}"
             )
+
+
+def _keeps(row: dict | None, meant: Meant) -> bool:
+    """Whether a product (its items.csv ``row``) keeps every rule of ``meant``."""
+    return row is not None and all((
+        meant.types is None and row.get("masterCategory") == "Apparel" or row["articleType"] in (meant.types or ()),
+        meant.wearers is None or row["gender"] in meant.wearers,
+        meant.brand is None or row["productDisplayName"].lower().startswith(meant.brand),
+        meant.colour is None or row["baseColour"] == meant.colour,
+        meant.not_colour is None or row["baseColour"] != meant.not_colour))
+
+
+def _fresh(found: list[dict], rows: list[dict]) -> None:
+    """Stop 77's :data:`FRESH` phrases: per run, of the first ten (API, page) how many keep every rule, and whether
+    the API's note says what it must (only phrases every run has)."""
+    by_id = {int(row["id"]): row for row in rows}
+    phrases = [q for q in FRESH if all(q in run_ for run_ in found)]
+    sums = [[0, 0, 0] for _ in found]
+    for q in phrases:
+        meant, row = FRESH[q], []
+        for j, run_ in enumerate(found):
+            api = sum(_keeps(by_id.get(r[0]), meant) for r in run_[q]["api"][:10])
+            page = sum(_keeps(by_id.get(i), meant) for i in run_[q]["html_ids"][:10])
+            said = meant.note is None or meant.note in (run_[q]["note"] or "")
+            sums[j][0] += api
+            sums[j][1] += page
+            sums[j][2] += said
+            row.append(f"api {api:2d} page {page:2d} note {'ok' if said else 'MISSING'}")
+        print(f"fresh {q!r:32s} " + "  |  ".join(row))
+    for j, (api, page, said) in enumerate(sums):
+        print(f"run {j}: fresh API {api}/{10 * len(phrases)}, page {page}/{10 * len(phrases)} keep every rule; "
+              f"notes {said}/{len(phrases)} say what they must")
 
 
 def main() -> None:
