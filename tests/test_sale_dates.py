@@ -64,3 +64,25 @@ def test_a_woocommerce_row_whose_sale_is_not_on_today_is_read_at_its_regular_pri
     assert "read at 'Regular price'" in line and "rebuild it" in line and "id 5: 'soon' is no date" in line
     said = json.loads(json.dumps(report.to_dict(), default=str))     # data check --json's fields
     assert said["sale_not_on"]["2"] == f"starts {later}" and said["sale_dates_read_on"] == str(today)
+
+
+def test_a_woocommerce_sale_price_above_the_regular_price_is_no_sale(tmp_path: Path) -> None:
+    # WooCommerce sells at the "Regular price" where the "Sale price" is not below it (is_on_sale); the loader read
+    # 2,999 for a shirt the shop sells at 1,999 (a review, stop 77), shown, filtered on and sorted by, without a word.
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text(
+        "ID,Type,Name,Categories,Sale price,Regular price\n"
+        "1,simple,Blue Shirt,Shirts,2999,1999\n"       # above: no sale, the regular price
+        "2,simple,Red Shirt,Shirts,999,999\n"          # the same: 999 either way, said of none
+        "3,simple,Green Shirt,Shirts,499,999\n"        # on sale
+        "4,simple,Grey Shirt,Shirts,599,TBD\n",        # a regular price that is no amount: as before, the sale price
+        encoding="utf-8")
+    (tmp_path / "columns.json").write_text('{"Categories": "articleType", "Name": "productDisplayName"}')
+    catalog = load_catalog(tmp_path, check_images=False, progress=False, warn=False)
+    table = catalog.table.set_index("id")
+    assert table["price"].to_dict() == {1: 1999, 2: 999, 3: 499, 4: 599}
+    assert table["regular_price"].dropna().to_dict() == {3: 999}
+    report = catalog.report
+    assert report.sale_above_regular == {1: ("2999", "1999")} and report.on_sale_ids == [3]
+    line = next(x for x in report.summary_lines() if x.startswith("sale above regular"))
+    assert "id 1 2999 above 1999" in line and "read at 'Regular price'" in line and "correct the sale price" in line

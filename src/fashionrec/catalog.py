@@ -434,6 +434,9 @@ class DataReport:
     # put today outside its sale, read at its regular price (stop 76, sale_dates: the sale price was read whatever
     # they said); the day they were read by; {id: the message} of sale dates that are no date, the sale read as on.
     sale_not_on: dict[int, str] = field(default_factory=dict)
+    # {id: (its sale price, its regular price) as written} where a WooCommerce row's sale price is above its regular
+    # price: no sale (WooCommerce's is_on_sale), read at the regular price (stop 77; it was read at the sale price).
+    sale_above_regular: dict[int, tuple[str, str]] = field(default_factory=dict)
     # The ids of rows on sale: a regular price (WooCommerce's "Regular price", BigCommerce's "Price", Shopify's
     # "Variant Compare At Price") above the price read, kept beside it (stop 76, regular_prices).
     on_sale_ids: list[int] = field(default_factory=list)
@@ -987,6 +990,14 @@ class DataReport:
             lines.append(f"invalid regular price {k} row{'s' if k != 1 else ''} on sale whose "
                          f"{self.price_fallback_column!r} is no amount ({said}): read at {self.price_column!r}; "
                          "correct the regular price, the price a sale ends at (an amount of 0 or more, such as 499)")
+        if self.sale_above_regular:
+            k = len(self.sale_above_regular)
+            said = first_few([f"id {i} {sale} above {regular}" for i, (sale, regular) in
+                              self.sale_above_regular.items()], 10)
+            lines.append(f"sale above regular {k} row{'s' if k != 1 else ''} whose {self.price_column!r} is above "
+                         f"its {self.price_fallback_column!r} ({said}): read at {self.price_fallback_column!r}, the "
+                         "price the shop sells at (a sale price is below the regular one); correct the sale price or "
+                         "leave it empty")
         if self.sale_not_on or self.sale_dates_invalid:
             lines.append(f"sale dates       {self.sale_dates_said()}")
         if self.ambiguous_prices:
@@ -1902,6 +1913,9 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     # A WooCommerce sale's dates (stop 76): a sale that ended, or one not yet started, was the price read.
     sale_dates = SaleDates.of(raw) if regular_at is not None else None
     today = datetime.date.today()
+    # A WooCommerce shop sells at its "Regular price" where the "Sale price" is not below it (is_on_sale): a row's
+    # sale price above it was read, shown and filtered on (a review, stop 77: 2,999 for a shirt the shop sells at 1,999).
+    sells_at_regular = regular_at is not None and _spelling(header[regular_at]) == "regularprice"
     if sale_dates is not None:
         report.sale_dates_read_on = today.isoformat()
     # A WooCommerce export's Parent (stop 70): a variation line (a size) has an id of its own and names its variable
@@ -2133,6 +2147,9 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
         regular = row[regular_kept_at].strip() if regular_kept_at is not None else ""
         if regular_at is not None and (not row[price_at].strip() or read_price(row[price_at]) == 0):
             row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # not on sale: its regular price
+            regular = ""
+        elif sells_at_regular and _sale_above_regular(report, row, price_at, regular_at, id_at):
+            row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # no sale: WooCommerce sells at regular
             regular = ""
         elif (sale_dates is not None and row[regular_at].strip()
               and _sale_not_on(report, sale_dates, row, id_at, today)):
@@ -3002,6 +3019,17 @@ def _sale_before_price(raw: list[str], header: list[str], price_at: int | None, 
         return price_at
     report.price_column = raw[sale_at]
     return sale_at
+
+
+def _sale_above_regular(report: DataReport, row: list[str], price_at: int, regular_at: int, id_at: int) -> bool:
+    """Whether ``row``'s sale price is above its regular price (both amounts), said in ``report`` by id: no sale, the
+    regular price the one the shop sells at."""
+    sale, regular = read_price(row[price_at]), read_price(row[regular_at])
+    if sale is None or regular is None or sale <= regular:
+        return False
+    with contextlib.suppress(ValueError):
+        report.sale_above_regular[read_id(row[id_at].strip())] = (row[price_at].strip(), row[regular_at].strip())
+    return True
 
 
 def _sale_not_on(report: DataReport, dates: SaleDates, row: list[str], id_at: int, today: datetime.date) -> bool:
