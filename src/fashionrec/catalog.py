@@ -1914,7 +1914,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     sale_dates = SaleDates.of(raw) if regular_at is not None else None
     today = datetime.date.today()
     # A WooCommerce shop sells at its "Regular price" where the "Sale price" is not below it (is_on_sale): a row's
-    # sale price above it was read, shown and filtered on (a review, stop 77: 2,999 for a shirt the shop sells at 1,999).
+    # sale price above it was read, shown and filtered on (stop 77: 2,999 for a shirt the shop sells at 1,999).
     sells_at_regular = regular_at is not None and _spelling(header[regular_at]) == "regularprice"
     if sale_dates is not None:
         report.sale_dates_read_on = today.isoformat()
