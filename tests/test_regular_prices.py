@@ -84,3 +84,29 @@ def test_the_share_off_and_the_sale_words() -> None:
     assert [w for w in ("on sale", "sale", "Discounted", "deals on", "clearance", "cheap", "under 500")
             if is_sale_word(w)] == ["on sale", "sale", "Discounted", "deals on", "clearance"]
 
+
+
+class _NoPrices:
+    """A catalogue without prices, as price_alone reads one (the Kaggle catalogue's index)."""
+
+    def prices(self):
+        return None
+
+
+@pytest.mark.parametrize(("query", "left"), [("sale", ["sale"]), ("on sale", ["on sale"]),
+                                             ("under 500", ["under 500"]), ("deals under 500", None)])
+def test_a_price_or_sale_alone_in_a_catalogue_without_prices_is_said_not_searched_by_meaning(query, left) -> None:
+    # On the 40k index (no prices) "sale" listed 3 sports shoes and watches by meaning and "on sale" a shirt, without
+    # a word, where "dresses on sale" said the catalogue has no prices (a review, stop 77).
+    from fashionrec.text_notes import price_alone
+
+    said = price_alone(_NoPrices(), query, None, 10)
+    if left is None:        # a sale and a price bound: both left out, said together
+        recs, unread, price, note = said
+        assert unread == ["deals", "under 500"] and recs == []
+        return
+    recs, unread, price, note = said
+    assert recs == [] and unread == left and price is None
+    assert note.startswith(f"The catalogue has no prices, so {left[0]!r} was left out") and "'blue jeans'" in note
+    assert price_alone(_NoPrices(), "premium", None, 10) is None      # a word names have: searched as typed
+    assert price_alone(_NoPrices(), f"shirts {query}", None, 10) is None     # words besides: the search says it
