@@ -195,18 +195,18 @@ def price_alone(rec, unaged: str, filters: dict | None, k: int,
     ``rec``'s products have prices: (k products so priced under ``filters``, as the catalogue page lists them and
     in its order, as :class:`~fashionrec.results.Rec` with score 0; the price words left out; the price filter's
     (lowest, highest); the note); in a catalogue without prices, no products and a note that says so where the words
-    bound a price or ask for a sale. None for any other query, or where its words bound no price ("cheap" alone):
+    ask for a sale alone. None for any other query, or where its words bound no price ("cheap" alone):
     searched as typed, as before. The API and the CLI searched "under 500" as typed, by meaning, where the page
     listed every product so priced (stop 64). A word that orders by price ("cheapest under 500", "premium")
     or ``sort`` orders them (stop 65), "cheapest" alone listing every product cheapest first."""
     rest, said = price_words(unaged)
     alone = bool(said) and not rest.strip(" .,!?;:")
     if rec.prices() is None:
-        # "sale", "on sale", "under 500" alone in a catalogue without prices: said, as "dresses on sale" is, not
-        # searched by meaning without a word ("sale" listed 3 sports shoes and watches on the 40k index, "under
-        # 500" said "nothing matches" as of a product, a review of stop 77). Not a word that orders ("premium",
-        # which names have: searched as typed).
-        if alone and all(is_sale_word(p) or p in price_range([p])[1] for p in said):
+        # "sale" or "on sale" alone in a catalogue without prices: said, as "dresses on sale" is and as a catalogue
+        # with prices and no sale says it (below), not searched by meaning without a word ("sale" listed 3 sports
+        # shoes and watches on the 40k index, "on sale" a shirt; a review of stop 77). A price alone ("under 500")
+        # is searched as typed there, as before (test_prices).
+        if alone and all(map(is_sale_word, said)):
             words = f"{' and '.join(map(repr, said))} {'was' if len(said) == 1 else 'were'}"
             return [], said, None, (f"The catalogue has no prices, so {words} left out of the search and nothing "
                                     "else was asked: search for a product type, a colour or a brand, such as "
