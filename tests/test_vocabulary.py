@@ -373,3 +373,21 @@ def test_a_phrase_read_as_meant_is_said():
     assert occasion_words_read("little red dress", words) == []
     # Stop 77 (h77text): a college student read as the grown-up wearer, said too.
     assert occasion_words_read("dress for college girl", words) == [("college girl", "women")]
+
+
+def test_an_occasion_phrase_typed_as_one_word_reads_as_its_usage():
+    # "datenight" listed nothing in /api/search/text under a note that read it as Party, where the catalogue page's
+    # word search (its "datenight" alias) listed the 27 party products of the 40k index (a review, stop 77).
+    import types
+
+    from fashionrec.text_search import TextSearch
+
+    usages = ["Casual", "Formal", "Party", "Sports"]
+    values = {"season": ["Summer"], "usage": usages, "baseColour": ["Black"]}
+    folded = {k: {v.casefold(): v for v in vs} for k, vs in values.items()}
+    shop = types.SimpleNamespace(_value_tables=lambda: (values, folded), _types_before=None,
+                                 items=ITEMS.assign(productDisplayName="Shirt"))
+    usage = TextSearch._build_vocabulary(shop)["usage"]
+    assert usage["date night"] == usage["datenight"] == usage["date nights"] == usage["datenights"] == "Party"
+    assert usage["job interview"] == usage["jobinterview"] == "Formal"
+    assert usage["running kit"] == usage["runningkit"] == "Sports"

@@ -207,7 +207,8 @@ def price_alone(rec, unaged: str, filters: dict | None, k: int,
         # shoes and watches on the 40k index, "on sale" a shirt; a review of stop 77). A price alone ("under 500")
         # is searched as typed there, as before (test_prices).
         if alone and all(map(is_sale_word, said)):
-            words = f"{' and '.join(map(repr, said))} {'was' if len(said) == 1 else 'were'}"
+            typed = list(dict.fromkeys(said))       # "sale sale": 'sale' once
+            words = f"{' and '.join(map(repr, typed))} {'was' if len(typed) == 1 else 'were'}"
             return [], said, None, (f"The catalogue has no prices, so {words} left out of the search and nothing "
                                     "else was asked: search for a product type, a colour or a brand, such as "
                                     "'blue jeans'.")

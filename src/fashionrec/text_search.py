@@ -1664,6 +1664,12 @@ class TextSearch:
             # nights": the kit read as Mens Grooming Kit, stop 67).
             if value.lower() in usage and not word.endswith("s"):
                 usage.setdefault(word + "s", usage[value.lower()])
+        for word, value in list(usage.items()):
+            # And a phrase typed as one word ("datenight", "runningkit"), as the catalogue page's word search reads it
+            # (WordSearch._build_aliases): the API listed nothing for "datenight" under a note that read it as Party,
+            # where the page listed 27 party products (a review, stop 77).
+            if " " in word:
+                usage.setdefault(norm(word), value)
         colours_named = dict(folded["baseColour"])
         for word, value in colours.COLOUR_WORDS.items():       # "navy" -> Navy Blue, where the catalogue has it
             if value.lower() in colours_named:
