@@ -107,5 +107,7 @@ def test_a_sale_alone_in_a_catalogue_without_prices_is_said_not_searched_by_mean
     recs, unread, price, note = said
     assert recs == [] and unread == left and price is None
     assert note.startswith(f"The catalogue has no prices, so {left[0]!r} was left out") and "'blue jeans'" in note
+    assert "nothing else was asked" in note
+    assert "nothing else was asked" not in price_alone(_NoPrices(), query, {"gender": "Men"}, 10)[3]
     assert price_alone(_NoPrices(), "premium", None, 10) is None      # a word names have: searched as typed
     assert price_alone(_NoPrices(), f"shirts {query}", None, 10) is None     # words besides: the search says it

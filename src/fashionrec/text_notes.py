@@ -209,9 +209,10 @@ def price_alone(rec, unaged: str, filters: dict | None, k: int,
         if alone and all(map(is_sale_word, said)):
             typed = list(dict.fromkeys(said))       # "sale sale": 'sale' once
             words = f"{' and '.join(map(repr, typed))} {'was' if len(typed) == 1 else 'were'}"
-            return [], said, None, (f"The catalogue has no prices, so {words} left out of the search and nothing "
-                                    "else was asked: search for a product type, a colour or a brand, such as "
-                                    "'blue jeans'.")
+            # ("nothing else was asked" not where filters were: they were, but no words to search under them)
+            return [], said, None, (f"The catalogue has no prices, so {words} left out of the search"
+                                    + ("" if filters else " and nothing else was asked") + ": search for a product "
+                                    "type, a colour or a brand, such as 'blue jeans'.")
         return None
     bounds, used = price_range(said, rec.price_scale()) if alone else (None, [])
     order = text_order(rec, unaged, [p for p in said if p not in used], sort) if alone else None
