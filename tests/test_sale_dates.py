@@ -85,4 +85,4 @@ def test_a_woocommerce_sale_price_above_the_regular_price_is_no_sale(tmp_path: P
     report = catalog.report
     assert report.sale_above_regular == {1: ("2999", "1999")} and report.on_sale_ids == [3]
     line = next(x for x in report.summary_lines() if x.startswith("sale above regular"))
-    assert "id 1 2999 above 1999" in line and "read at 'Regular price'" in line and "correct the sale price" in line
+    assert "(id 1: 2999 above 1999)" in line and "read at 'Regular price'" in line and "correct the sale price" in line

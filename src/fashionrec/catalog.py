@@ -992,7 +992,7 @@ class DataReport:
                          "correct the regular price, the price a sale ends at (an amount of 0 or more, such as 499)")
         if self.sale_above_regular:
             k = len(self.sale_above_regular)
-            said = first_few([f"id {i} {sale} above {regular}" for i, (sale, regular) in
+            said = first_few([f"id {i}: {sale} above {regular}" for i, (sale, regular) in
                               self.sale_above_regular.items()], 10)
             lines.append(f"sale above regular {k} row{'s' if k != 1 else ''} whose {self.price_column!r} is above "
                          f"its {self.price_fallback_column!r} ({said}): read at {self.price_fallback_column!r}, the "
