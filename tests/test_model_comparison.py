@@ -132,6 +132,7 @@ def test_with_data_both_models_are_evaluated_there_first(tmp_path, monkeypatch):
         _record(Path(out_dir), truth, 0.9 if model is None else 0.5, seed=len(asked))
 
     monkeypatch.setattr(fashionrec.evaluate, "evaluate_model", evaluated)
+    (tmp_path / "run").mkdir()      # (a model not there is refused before any evaluation: the test below)
     res = CliRunner().invoke(app, ["compare-models", "shipped", str(tmp_path / "run"), "--data", str(tmp_path / "shop"),
                                    "--split", "test", "--out", str(tmp_path / "cmp")])
     assert res.exit_code == 0, res.output
@@ -140,3 +141,14 @@ def test_with_data_both_models_are_evaluated_there_first(tmp_path, monkeypatch):
     assert written["a"]["source"] == str(tmp_path / "cmp" / "a") and written["paired"]
     assert written["heads"]["articleType"]["metrics"]["accuracy"]["difference"] < 0
     assert (tmp_path / "cmp" / "b" / "predictions.csv").is_file()
+
+
+def test_with_data_a_model_not_there_is_refused_before_either_is_evaluated(tmp_path, monkeypatch):
+    # A mistyped B was said only after A's evaluation, a minute or more (a review, stop 77).
+    import fashionrec.evaluate
+
+    asked = []
+    monkeypatch.setattr(fashionrec.evaluate, "evaluate_model", lambda data_dir, model, **kw: asked.append(model))
+    res = CliRunner().invoke(app, ["compare-models", "shipped", str(tmp_path / "runz"), "--data", str(tmp_path)])
+    assert res.exit_code != 0 and asked == []
+    assert f"B ({tmp_path / 'runz'}) not found" in res.output and "nothing was evaluated" in res.output
