@@ -238,8 +238,9 @@ def test_a_copy_of_the_levels_says_which_are_hidden_and_from_sets_them_again(tmp
         out.output
     rec = Recommender.load(d, tiny_tagger_path())
     assert sorted(int(i) for i in rec._ids[rec.hidden_rows()]) == hidden
-    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path()))) as c:
-        levels = {r["id"]: r for r in c.get("/api/stock?limit=1000").json()["levels"]}
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path(), api_key=KEY))) as c:
+        # The shop's read (its key): a keyless one lists the products shown alone (stop 77)
+        levels = {r["id"]: r for r in c.get("/api/stock?limit=1000", headers={"X-API-Key": KEY}).json()["levels"]}
         assert levels[hidden[0]]["hidden"] is True and levels[shown[0]]["hidden"] is False
 
 
@@ -331,26 +332,47 @@ def test_a_product_hidden_by_its_handle_is_said_by_its_handle(tmp_path):
     assert "did you mean 'navy-tee'?" in said, said
 
 
+def _as(text: str, typed: str, number: int) -> str:
+    """``text`` with the id typed, then its number, said "ID" and "N": to tell one answer's words from another's."""
+    return text.replace(typed, "ID").replace(str(number), "N")
+
+
 def _hidden_reads(c, hidden: int, sold: int) -> None:
     """A hidden product's reads by anyone (``c``, an app with :data:`KEY`; the product ``hidden``, written
     'red-dress') are 404s, as its page, and the shop's with its key; a sold-out one's (``sold``) answer anyone."""
     key = {"X-API-Key": KEY}
     name = c.get(f"/api/items/{hidden}", headers=key).json()["productDisplayName"]
     # By its Handle and by its number: its name, price and photo went to anyone where its page was a 404 (stop 75).
-    for typed in ("red-dress", str(hidden)):
-        for path in (f"/api/items/{typed}", f"/api/items/{typed}/similar", f"/api/items/{typed}/other-colours",
-                     f"/api/items/{typed}/outfit", f"/images/{typed}.jpg", f"/item/{typed}"):
-            got = c.get(path)
-            assert got.status_code == 404 and name not in got.text, (path, got.status_code, got.text[:300])
-            # Said as typed: its number is not turned into its Handle for a stranger.
-            assert "hidden by the shop" in got.text and ("red-dress" in got.text) == (typed == "red-dress"), got.text
+    # Its 404 is word for word an id never there's (the same words, headers, page): "product 'red-dress' is hidden by
+    # the shop: send the server's key ..." told a draft's guessed Handle from one never there (stop 77). A key that
+    # is not the server's is none.
+    never = max(int(i) for i in c.app.state.service.rec.items["id"]) + 1
+    for typed, absent in (("red-dress", "blue-dress"), (str(hidden), str(never)), (f"0{hidden}", f"0{never}")):
+        for path in ("/api/items/{}", "/api/items/{}/similar", "/api/items/{}/other-colours", "/api/items/{}/outfit",
+                     "/images/{}.jpg", "/item/{}"):
+            for sent in ({}, {"Accept": "text/html"}, {"X-API-Key": "x" * 32}):
+                got, there = c.get(path.format(typed), headers=sent), c.get(path.format(absent), headers=sent)
+                assert got.status_code == there.status_code == 404 and name not in got.text, (path, got.text[:300])
+                assert _as(got.text, typed, hidden) == _as(there.text, absent, never), (got.text, there.text)
+                assert sorted(got.headers) == sorted(there.headers), (path, got.headers, there.headers)
     # A list of ids (For you's saved products): left out and said as sent, not "unknown" (it stays saved).
     listed = c.get(f"/api/items?ids=navy-tee,{hidden}").json()
     assert [it["id_as_written"] for it in listed["items"]] == ["navy-tee"] and not listed["unknown"], listed
     assert f"'{hidden}'" in listed["note"] and "red-dress" not in listed["note"] and name not in str(listed), listed
     assert len(c.get(f"/api/items?ids=navy-tee,{hidden}", headers=key).json()["items"]) == 2
-    wrong = c.get(f"/api/items/{hidden}", headers={"X-API-Key": "x" * 32})
-    assert wrong.status_code == 404 and "not the server's" in wrong.json()["detail"], wrong.text
+    # A shopper's profile (For you's picks): a liked product hidden is one never there, word for word; its picks
+    # named it ("like Nike Women's ...") and a list of it alone gave its similar items (stop 77).
+    for typed, absent in (("red-dress", "blue-dress"), (str(hidden), str(never))):
+        got, there = (c.get(f"/api/recommend/profile?ids={t}") for t in (typed, absent))
+        assert got.status_code == there.status_code == 404, got.text
+        assert _as(got.text, typed, hidden) == _as(there.text, absent, never), (got.text, there.text)
+        got, there = (c.post("/api/recommend/profile", json={"liked": [t]}) for t in (typed, absent))
+        assert _as(got.text, typed, hidden) == _as(there.text, absent, never), (got.text, there.text)
+    picks = c.get(f"/api/recommend/profile?ids={hidden},navy-tee&skip_unknown=true").json()
+    assert picks["skipped"] == [hidden] and picks["skipped_as_written"] == [str(hidden)], picks
+    assert picks["results"] and name not in str(picks) and "red-dress" not in str(picks), picks
+    shop = c.get(f"/api/recommend/profile?ids={hidden}", headers=key)
+    assert shop.status_code == 200 and shop.json()["results"], shop.text
     # With the key, the shop reads it, said hidden; a shared cache keeps none of it, and its tag is no keyless 304.
     item = c.get("/api/items/red-dress", headers=key)
     assert item.status_code == 200 and item.json()["hidden"] is True and "private" in item.headers["cache-control"]
@@ -364,3 +386,21 @@ def _hidden_reads(c, hidden: int, sold: int) -> None:
     assert c.get(f"/api/items/{sold}").json()["sold_out"] is True
     assert c.get(f"/api/items/{sold}/similar").status_code == 200
     assert c.get(f"/images/{sold}.jpg").headers["cache-control"].startswith("public")
+    # The levels list: the hidden one's id, Handle and name went to anyone, hidden true (stop 76's gap); now listed
+    # to the key alone, a keyless read saying so, its counts of the products shown (stop 77).
+    assert c.put(f"/api/items/{hidden}/stock", json={"stock": 0}, headers=key).status_code == 200
+    anyone, shop = (c.get("/api/stock?limit=1000", headers=sent).json() for sent in ({}, key))
+    assert hidden not in {e["id"] for e in anyone["levels"]} and name not in str(anyone), anyone["total"]
+    assert anyone["total"] == shop["total"] - 1 and anyone["sold_out_in_index"] == shop["sold_out_in_index"] - 1
+    assert "X-API-Key" in anyone["note"] and shop["note"] is None, anyone["note"]
+    assert {e["id"]: e["hidden"] for e in shop["levels"]}[hidden] is True
+    csv, shop_csv = (c.get("/api/stock?format=csv", headers=sent).text for sent in ({}, key))
+    assert name not in csv and "red-dress" not in csv and name in shop_csv and "red-dress" in shop_csv
+    # A keyed read's typo of its Handle is offered it, said hidden, on each route that takes an id (the stock and
+    # profile ones offered nothing, as to anyone: stop 77).
+    for method, path, body in (("put", "/api/items/red-dres/stock", {"stock": 3}),
+                               ("get", "/api/recommend/profile?ids=red-dres", None),
+                               ("post", "/api/recommend/profile", {"liked": ["red-dres"]})):
+        said = c.request(method, path, json=body, headers=key).json()["detail"]
+        assert "did you mean 'red-dress' (hidden by the shop)?" in said, (path, said)
+        assert "red-dress" not in c.request(method, path, json=body).text, path

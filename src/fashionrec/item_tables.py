@@ -33,7 +33,7 @@ from fashionrec.regular_prices import ON_SALE, REGULAR_PRICE
 from fashionrec.results import FILTER_KEYS, UNSURE
 from fashionrec.shop_ids import new_product_id
 from fashionrec.stock import STOCK, is_sold_out, levels_of, showing_sold_out
-from fashionrec.typed_ids import Spellings, no_such_id, typed_reader
+from fashionrec.typed_ids import Spellings, as_number, no_such_id, typed_reader
 from fashionrec.visibility import HIDDEN, HIDDEN_BY, for_anyone, hidden_ids
 from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
 from fashionrec.vocabulary import KINDS as NAMED_KINDS
@@ -595,38 +595,77 @@ class ItemTables:
                 raise NotFoundError(f"product {said} left the catalogue: its row of {self.table_name} was gone at a "
                                     f"rebuild of this index (the last on {str(self.manifest.get('date'))[:10]})",
                                     shopper=NO_LONGER_SOLD)
-            raise NotFoundError(f"there is no product {said} in this catalogue ({len(self):,} products)",
-                                shopper=f"There is no product {id_as_written(self.manifest, item_id)} in the shop. "
-                                        "Search for what you are looking for, or browse the catalogue.")
+            raise self._never_had(said, id_as_written(self.manifest, item_id))
         return item_id
 
-    def id_named(self, typed) -> int:
+    def _never_had(self, said: str, shown: str) -> NotFoundError:
+        """The 404 of a product id this index never had, said ``said`` (a shopper's page: ``shown``)."""
+        return NotFoundError(f"there is no product {said} in this catalogue ({len(self):,} products)",
+                             shopper=f"There is no product {shown} in the shop. Search for what you are looking "
+                                     "for, or browse the catalogue.")
+
+    def as_if_absent(self, typed, item_id: int) -> NotFoundError:
+        """The error an id typed ``typed`` (naming ``item_id``, a product the shop hides) gets where anyone asks: word
+        for word the one it would get were the product never in the index, its spelling gone with it, so that hiding
+        cannot be told from absence, as Shopify's storefront answers a draft's address as one that never was (stop
+        77; stop 76 said "product 'red-dress' is hidden by the shop: send the server's key ...", to anyone)."""
+        text = str(typed).strip()
+        number = as_number(text)
+        if number is None:      # by its spelling alone: a spelling this index lacks, as id_named says one
+            return self._no_such_spelling(typed)
+        if number == item_id:
+            error = self._never_had(str(number), str(number))
+        else:       # digits that are its spelling: read as that number (which the index lacks: the reader took it)
+            try:
+                self._check_id(number)
+            except NotFoundError as e:
+                error = e
+            else:       # (another product's number: typed_reader takes a held number before any spelling)
+                return self._no_such_spelling(typed)
+        if text == str(number):
+            return error
+        return NotFoundError(f"{text!r}, read as {number}: {error}", shopper=error.shopper)     # as id_typed says it
+
+    def id_named(self, typed, hidden_absent: bool = False) -> int:
         """The id a user typed (a CLI argument, an API path or body) names: the number, or the product whose id the
         shop's export wrote so ("0015970", a Shopify Handle: this index's ids_as_written; stop 73). One that is
         neither is refused as typed (:class:`NotFoundError`), as a typo, even where unknown ids are left out; a
-        number is returned whether or not the index holds it (a saved list's removed product, left out so)."""
+        number is returned whether or not the index holds it (a saved list's removed product, left out so).
+        ``hidden_absent``: a product the shop hides read as one the index lacks (:meth:`as_if_absent`), as a keyless
+        API read of a list reads it (stop 77): its spelling names none, its number is returned for the caller to
+        leave out or refuse as it does an unknown one's."""
         found = self._typed_reader()(typed)
+        if found is not None and hidden_absent and str(found) in (self.manifest.get(HIDDEN) or {}):
+            number = as_number(str(typed).strip())
+            if number is not None:
+                return number
+            found = None
         if found is None:
             # Neither its example nor its "did you mean" a hidden product's spelling where anyone asks (the API): a
             # shop's unpublished Handle was offered to a stranger's typo (stop 75, h75integ). The shop (the CLI) is
             # offered it, said hidden: it was not (stop 76).
-            hidden = self.manifest.get(HIDDEN) or {}
-            written = self.manifest.get(IDS_AS_WRITTEN) or {}
-            example = next((int(i) for i in self._ids if str(i) not in hidden), None)
-            if for_anyone():
-                raise no_such_id(typed, {key: spelt for key, spelt in written.items() if key not in hidden}, len(self),
-                                 example=example)
-            raise no_such_id(typed, written, len(self), hidden={int(key) for key in hidden}, example=example)
+            raise self._no_such_spelling(typed)
         return found
 
-    def ids_named(self, typed: list) -> list[int]:
+    def _no_such_spelling(self, typed) -> NotFoundError:
+        """The error of ``typed``, which names no product: where anyone asks (:func:`for_anyone`), neither its example
+        nor its "did you mean" a hidden product's spelling; to the shop, offered said hidden."""
+        hidden = self.manifest.get(HIDDEN) or {}
+        written = self.manifest.get(IDS_AS_WRITTEN) or {}
+        example = next((int(i) for i in self._ids if str(i) not in hidden), None)
+        if for_anyone():
+            return no_such_id(typed, {key: spelt for key, spelt in written.items() if key not in hidden}, len(self),
+                              example=example)
+        return no_such_id(typed, written, len(self), hidden={int(key) for key in hidden}, example=example)
+
+    def ids_named(self, typed: list, hidden_absent: bool = False) -> list[int]:
         """:meth:`id_named`'s id of each of ``typed`` (a list a request or a command sent), in order; one
         :class:`NotFoundError` naming every one that names no product, where any does: the first alone was named
         since stop 73 ("-3,x" said '-3'), and a list of 200 was fixed one part at a time (a review of stop 73)."""
         found, bad = [], []
         for one in typed:
             try:
-                found.append(self.id_named(one))
+                found.append(self.id_named(one, hidden_absent))
             except NotFoundError as e:
                 bad.append((str(one).strip(), e))
         if len(bad) == 1:

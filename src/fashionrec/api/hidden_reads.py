@@ -18,8 +18,6 @@ from typing import Annotated
 from fastapi import Depends, Header
 
 from fashionrec.api.deps import SettingsDep
-from fashionrec.errors import NotFoundError
-from fashionrec.item_tables import UNLISTED
 from fashionrec.visibility import answering_the_shop
 
 
@@ -55,12 +53,14 @@ def to_the_shop(refusal: str | None) -> AbstractContextManager:
 
 def hidden_to(rec, item_id: int, typed: str, refusal: str | None) -> str | None:
     """Whether the caller may read product ``item_id`` (typed ``typed``): None where ``rec`` shows it; where the shop
-    hides it, what an answer to the shop says of it (``refusal`` None: the key sent), else a :class:`NotFoundError`
-    said as typed, as its page's 404, with ``refusal`` (how to read it)."""
+    hides it, what an answer to the shop says of it (``refusal`` None: the key sent), else the :class:`NotFoundError`
+    of an id the index never had, word for word (``rec.as_if_absent``): stop 76 said "product 'red-dress' is hidden
+    by the shop: send the server's key ..." to anyone, so a draft's Handle guessed was told from one never there
+    (stop 77). A key sent that is not the server's is no key: told so, a guessed key would be told a draft's id."""
     if not rec.is_hidden(item_id):
         return None
     if refusal is not None:
-        raise NotFoundError(f"product {str(typed).strip()!r} is hidden by the shop: {refusal}", shopper=UNLISTED)
+        raise rec.as_if_absent(typed, item_id)
     why = rec.item(item_id).get("hidden_by")
     return (f"product {rec.id_said(item_id)} is hidden by the shop ({why}): answered for the API key; a shopper "
             "gets a 404")

@@ -960,10 +960,9 @@ def item_page(request: Request, item_id: ItemId, service: ServiceDep, root: Root
     with service.reading():
         typed, item_id = item_id, service.rec.id_typed(item_id)     # /item/<Handle> as /item/<its number> (stop 73)
         # A shopper's page: a product the shop hides (a draft, its name and price maybe not final) is not shown,
-        # as an unlisted product is not, whatever key is sent; the shop reads it from GET /api/items/{id} with its
-        # key. Said as typed: its number was said with its Handle (stop 76).
-        hidden_to(service.rec, item_id, typed, "its page is not shown to anyone: GET /api/items/ID with the X-API-Key "
-                  "header answers it; `fashionrec index stock --unhide ID` shows it")
+        # whatever key is sent; the shop reads it from GET /api/items/{id} with its key. Its 404 is word for word
+        # an id never there's (stop 77: "hidden by the shop" told a draft's guessed Handle from one never there).
+        hidden_to(service.rec, item_id, typed, "a shopper's page")
         raw = service.rec.item(item_id)     # an unknown id: the app's 404 (a page for browsers)
         # Its colourways in the row of other colours, not among its similar items (Recommender.product_page).
         found, in_colours = service.rec.product_page(item_id)

@@ -18,12 +18,14 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from fashionrec.api.deps import ItemId, ServiceDep, known_query_only, require_api_key, stale_said
+from fashionrec.api.hidden_reads import ShopRefusal
 from fashionrec.api.revalidation import answering
 from fashionrec.api.routes.items import CHANGE_ERRORS
 from fashionrec.api.schemas import ID_WRITTEN, Answer, Error
 from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.stock import known_only, levels_set_said, skipped_lists, unknown_ids
 from fashionrec.stock_list import levels_csv, levels_records
+from fashionrec.visibility import answering_the_shop
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["stock"], dependencies=[Depends(known_query_only)])
@@ -90,11 +92,20 @@ class StockEntry(Answer):
 
 
 class StockPage(Answer):
-    total: int = Field(description="How many products the list has (with sold_out: the sold-out ones).")
+    total: int = Field(description="How many products the list has (with sold_out: the sold-out ones); without the "
+                       "X-API-Key, of those a shopper is shown (the ones the shop hides left out).")
     offset: int
     limit: int
-    sold_out_in_index: int = Field(description="How many products of the index are sold out.")
+    sold_out_in_index: int = Field(description="How many products of the index are sold out (without the "
+                                   "X-API-Key: of those a shopper is shown).")
     levels: list[StockEntry] = Field(description="A page of them, in the index's order.")
+    note: str | None = Field(None, description="Without the X-API-Key: that the products the shop hides are left out "
+                             "(listed with the key alone).")
+
+
+# Said to a keyless read (stop 77): an integrator reading a shop's levels without its key learns where the rest are.
+SHOPPERS_LIST = ("listed as shoppers see the shop: the products it hides are listed with the server's X-API-Key "
+                 "alone (its FASHIONREC_API_KEY), each with hidden true")
 
 
 @router.get("/stock", response_model=StockPage, responses={200: {"content": {"text/csv": {}}}, 422: {"model": Error}})
@@ -102,6 +113,7 @@ def list_levels(
     request: Request,
     response: Response,
     service: ServiceDep,
+    refusal: ShopRefusal,
     sold_out: Annotated[bool, Query(description="Only the sold-out products.")] = False,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int | None, Query(ge=1, le=MAX_LEVELS, description=f"Levels a page (JSON: {PAGE}; CSV: all "
@@ -113,17 +125,30 @@ def list_levels(
                                                     "empty stock cell: no level).")] = "json",
 ) -> StockPage | Response:
     """Every product's stock level, as a shop set it (``PUT /api/stock``, ``fashionrec index stock``) or its
-    styles.csv gave it, e.g. ``?sold_out=true`` for what is sold out, or ``?format=csv`` for a copy of them all."""
+    styles.csv gave it, e.g. ``?sold_out=true`` for what is sold out, or ``?format=csv`` for a copy of them all. The
+    products the shop hides are listed with the ``X-API-Key`` alone (``hidden`` true), as their own reads are."""
     if format == "csv":     # not tagged: its catalogue_stock column is styles.csv's, which no version here covers
         with service.reading():
-            table = service.rec.stock_levels(sold_out_only=sold_out)
+            table, _ = _listed(service.rec, sold_out, refusal)
         return _levels_csv(service, table, offset, limit)
     with answering(service, request, response):
-        table = service.rec.stock_levels(sold_out_only=sold_out)
-        in_index = int(service.rec.sold_out_rows().sum())
+        table, in_index = _listed(service.rec, sold_out, refusal)
     limit = limit or PAGE
     return StockPage(total=len(table), offset=offset, limit=limit, sold_out_in_index=in_index,
-                     levels=levels_records(table.iloc[offset:offset + limit]))
+                     levels=levels_records(table.iloc[offset:offset + limit]),
+                     note=SHOPPERS_LIST if refusal is not None else None)
+
+
+def _listed(rec, sold_out: bool, refusal: str | None) -> tuple:
+    """(the levels ``GET /api/stock`` lists, how many products of the index are sold out): where the request has no
+    key (``refusal``), of the products a shopper is shown alone. Every hidden product's id, Handle and name went to
+    anyone, ``hidden`` true, where its own reads were 404s (stop 76's gap)."""
+    table, sold = rec.stock_levels(sold_out_only=sold_out), rec.sold_out_rows()
+    if refusal is None:
+        return table, int(sold.sum())
+    hidden = rec.hidden_rows()
+    shown = table[~table["id"].isin(rec.items["id"].to_numpy()[hidden])].reset_index(drop=True)
+    return shown, int((sold & ~hidden).sum())
 
 
 def _levels_csv(service, table, offset: int, limit: int | None) -> Response:
@@ -206,6 +231,8 @@ def set_level(item_id: ItemId, body: StockLevel, service: ServiceDep) -> StockSe
     """Set one product's stock level (needs ``X-API-Key``), e.g. ``{"stock": 0}`` (sold out). Saved at once."""
     if isinstance(body.stock, (dict, list)):
         raise BadInputError(f"stock is one level, {LEVEL}; got {body.stock!r}")
-    with service.reading():     # a Handle or "0015970" as the index records it (stop 73)
+    # A Handle or "0015970" as the index records it (stop 73); said to the shop, whose key this needs: a typo of a
+    # hidden product's Handle was offered nothing, as to anyone (stop 77)
+    with service.reading(), answering_the_shop():
         found = service.rec.id_typed(item_id)
     return _set(service, {found: body.stock})

@@ -585,15 +585,27 @@
             showPicks(false);
             return viewed.then(function (seen) { return pickForViewed(mine, seen); });
           }
+          // The picks are for the saved products the shop shows: one it hides since is kept in the list, not
+          // picked for (the API answers it as one it lacks, stop 77; every saved one hidden was "could not load
+          // picks").
+          var shown = shownToShoppers(saved.json.items).map(function (it) { return it.id; });
+          if (!shown.length) {
+            status.textContent = (ids.length === 1 ? "Your saved product is" : "Your " + ids.length +
+              " saved products are") + " not in the shop at the moment; picks for " + (ids.length === 1 ? "it" :
+              "them") + " come back when the shop shows " + (ids.length === 1 ? "it" : "them") + " again.";
+            status.removeAttribute("data-based-on");
+            showPicks(false);
+            return viewed.then(function (seen) { return pickForViewed(mine, seen); });
+          }
           savedPart.hidden = toSaved.hidden = false;
           if (row === rows) showSaved(shownToShoppers(saved.json.items));
           // skip_unknown: a product removed since the list above was fetched is no dead end (a code review).
-          return fetchJson(picksUrl(ids)).then(function (res) {
+          return fetchJson(picksUrl(shown)).then(function (res) {
             if (mine !== loads) return;
             if (!res.ok) throw trouble(res, "could not load picks");
             // What the picks are for, once they are shown: set before, a failed update said "Based on 2 saved
             // products" over the picks for 1 (a code review).
-            status.setAttribute("data-based-on", String(ids.length));
+            status.setAttribute("data-based-on", String(shown.length));
             status.setAttribute("data-ids", ids.slice().sort().join(","));
             status.removeAttribute("data-viewed");
             heading.textContent = "Picked for your saved products";
