@@ -1916,3 +1916,9 @@ def test_a_hidden_product_saved_or_viewed_has_no_card_on_for_you(tmp_path_factor
         assert [c.get_attribute("data-id") for c in pg.locator("#foryou-viewed .card").all()] == [str(kept)]
         assert str(hid) in pg.evaluate("localStorage.getItem('fashionrec-liked')")
         assert not pg.locator(f"a[href$='/item/{hid}']").count()
+        # The picks are for the saved one shown: they were worked out for the hidden one too, their reasons naming
+        # it ("like <its name>"), said "Based on 2 saved products" (stop 77).
+        name = Recommender.load(d).item(hid)["productDisplayName"]
+        assert name not in pg.inner_html("#foryou-picks"), name
+        pg.wait_for_function("document.getElementById('foryou-status').textContent.startsWith('Based on')")
+        assert pg.inner_text("#foryou-status") == "Based on 1 saved product."

@@ -5,8 +5,11 @@ A product the shop hides (a Shopify draft, a "Product Visible?" N; visibility.py
 price, photo address), its similar items and its photo ``/images/{id}.jpg``, by its number or its Handle (stop 75,
 h75hidden and h75integ). Reads need no key by design (a shop front end, a CDN), so the key decides only for a hidden
 product: sent (``X-API-Key``, the server's ``FASHIONREC_API_KEY``), the shop reads it, said hidden; without it the
-read is a 404 as the page is, the product said as it was typed (its number never turned into its Handle), so that
-nothing of a draft reaches a shopper. A sold-out product is shown and answered as before.
+read is a 404 as the page is, so that nothing of a draft reaches a shopper. Since stop 77 that 404 is word for word
+an id never there's (``ItemTables.as_if_absent``), as Shopify's storefront answers a draft's address: stop 76's
+"product 'red-dress' is hidden by the shop" told a guessed Handle of a draft from one never there. ``GET /api/stock``
+and a profile's liked ids go by the key too (routes/stock.py, routes/recommend.py). A sold-out product is shown and
+answered as before.
 """
 
 from __future__ import annotations
