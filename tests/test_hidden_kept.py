@@ -347,9 +347,11 @@ def _hidden_reads(c, hidden: int, sold: int) -> None:
     # the shop: send the server's key ..." told a draft's guessed Handle from one never there (stop 77). A key that
     # is not the server's is none.
     never = max(int(i) for i in c.app.state.service.rec.items["id"]) + 1
-    for typed, absent in (("red-dress", "blue-dress"), (str(hidden), str(never)), (f"0{hidden}", f"0{never}")):
-        for path in ("/api/items/{}", "/api/items/{}/similar", "/api/items/{}/other-colours", "/api/items/{}/outfit",
-                     "/images/{}.jpg", "/item/{}"):
+    reads = ("/api/items/{}", "/api/items/{}/similar", "/api/items/{}/other-colours", "/api/items/{}/outfit",
+             "/images/{}.jpg", "/item/{}")
+    for typed, absent, paths in (("red-dress", "blue-dress", reads), (str(hidden), str(never), reads),
+                                 (f"0{hidden}", f"0{never}", reads[:1])):     # (its digits written otherwise)
+        for path in paths:
             for sent in ({}, {"Accept": "text/html"}, {"X-API-Key": "x" * 32}):
                 got, there = c.get(path.format(typed), headers=sent), c.get(path.format(absent), headers=sent)
                 assert got.status_code == there.status_code == 404 and name not in got.text, (path, got.text[:300])
