@@ -3,6 +3,7 @@ index's arrays rather than reading them, with the same answers."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -90,3 +91,39 @@ def test_a_tagger_opened_for_its_description_reads_its_weights_on_first_use(tmp_
     copy.write_bytes(copy.read_bytes()[:-4] + b"\0\0\0\0")
     with pytest.raises(ModelError, match="changed since it was opened"):
         opened.predict([photo], views=False)
+
+
+def test_a_text_query_imports_no_torch_and_its_onnx_threads_are_torchs_count() -> None:
+    # A text query imported torch (5 s of a 20 s `recommend text` at 40k) to name its cached graph (the graphs'
+    # module's source, read by importing it) and to ask torch its thread count (stop 77). The count worked out
+    # without torch must be the one torch then gives.
+    from fashionrec.text_encoder import _text_onnx
+
+    assert _text_onnx() is not None         # its graph cached (exported once a run) for the process below
+    index = built_index()
+    args = ["recommend", "text", "black dress", "--index", str(index), "--json"]
+    code = ("import sys; from typer.testing import CliRunner; from fashionrec.cli import app\n"
+            f"said = CliRunner().invoke(app, {args!r}); assert said.exit_code == 0, said.output\n"
+            "loaded = [m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules]\n"
+            "assert not loaded, loaded\n"
+            "from fashionrec.onnx_infer import default_threads; counted = default_threads(); import torch\n"
+            "assert counted == torch.get_num_threads(), (counted, torch.get_num_threads())")
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_onnx_threads_without_torch_follow_the_variables_torch_reads(monkeypatch) -> None:
+    from fashionrec.onnx_infer import default_threads
+
+    monkeypatch.delitem(sys.modules, "torch", raising=False)     # as in a process that has not imported it
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    cores = default_threads()
+    assert 1 <= cores <= (os.cpu_count() or 1)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert default_threads() == 3
+    monkeypatch.setenv("MKL_NUM_THREADS", "5")      # read after OMP_NUM_THREADS: it wins, as in PyTorch
+    assert default_threads() == 5
+    monkeypatch.setenv("MKL_NUM_THREADS", "0")      # not a count: the one before stands
+    assert default_threads() == 3

@@ -172,13 +172,41 @@ def _quiet(*loggers: str):
             logging.getLogger(name).setLevel(level)
 
 
+def _physical_cores() -> int:
+    """The machine's physical cores (a core's hyper-threads counted once), as PyTorch's cpuinfo counts them; the
+    logical CPUs where sysfs does not say."""
+    cores = set()
+    for cpu in range(os.cpu_count() or 1):
+        topology = Path(f"/sys/devices/system/cpu/cpu{cpu}/topology")
+        try:
+            cores.add(((topology / "physical_package_id").read_text(), (topology / "core_id").read_text()))
+        except OSError:
+            return os.cpu_count() or 1
+    return len(cores)
+
+
+def default_threads() -> int:
+    """As many threads as PyTorch uses: its own count where it is imported (so --threads and
+    torch.set_num_threads keep their meaning), else the count it starts with, worked out without importing it
+    (a text query imported torch for this alone, about 5 s of a CLI call at 40k, stop 77): ``OMP_NUM_THREADS``,
+    else ``MKL_NUM_THREADS``, else the physical cores (PyTorch's intraop_default_num_threads)."""
+    import sys
+
+    if "torch" in sys.modules:
+        return sys.modules["torch"].get_num_threads()
+    chosen = 0
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):     # the later one wins, as in PyTorch
+        value = os.environ.get(name, "")
+        if value.isdigit() and int(value) > 0:
+            chosen = int(value)
+    return chosen or _physical_cores()
+
+
 def _session(graph: Path | bytes, threads: int | None):
     import onnxruntime as ort
-    import torch
 
     options = ort.SessionOptions()
-    # As many threads as PyTorch would use, so --threads and torch.set_num_threads keep their meaning.
-    options.intra_op_num_threads = threads or torch.get_num_threads()
+    options.intra_op_num_threads = threads or default_threads()
     options.inter_op_num_threads = 1
     # Idle threads that keep spinning after a run take the cores from the index search that follows
     # a photo's inference (photo query p50 12.7 -> 10.8 ms without spinning, 2 cores).
@@ -362,7 +390,9 @@ def _text_graph_name(weights: Path, model: str, max_seq_length: int) -> tuple[st
     """The cached text graph's file name (without .onnx) and the config it records."""
     config = json.dumps({"model": model, "max_seq_length": max_seq_length}, sort_keys=True)
     # (With the graph's module's source, which was this file's until stop 76.)
-    graph = inspect.getsource(importlib.import_module("fashionrec.onnx_graphs"))
+    # Read, not imported: importing it imports torch (5 s of a text query at 40k, stop 77). The same text as
+    # inspect.getsource of the module gave, so the cached graphs keep their names.
+    graph = Path(importlib.util.find_spec("fashionrec.onnx_graphs").origin).read_text(encoding="utf-8")
     return f"text-{_key([hashlib.sha256(weights.read_bytes()).hexdigest(), config], _TEXT_PACKAGES, [graph])}", config
 
 
