@@ -428,11 +428,13 @@ def _same_table(a, b) -> bool:
     return a == b
 
 
-def test_a_served_edit_keeps_the_tables_that_read_none_of_its_fields_each_as_a_fresh_load_builds_it(tmp_path):
+def test_a_served_edit_keeps_the_tables_that_read_none_of_its_fields_each_as_a_fresh_load_builds_it(tmp_path,
+                                                                                                    monkeypatch):
     # A PATCH at 40k built every per-version table again for one row: the children's masks, the names' kinds and
     # numbers, the brands' tables, the value codes (6.5 s of a price's edit, 11.7 s of a colour's; cProfile, stop 76).
     # Now a table that reads none of the edited fields is the one before (edit_tables), and each table served after
     # the edits is the one a fresh load of the saved folder builds.
+    from fashionrec import item_tables
     from fashionrec.edit_tables import ATTRS_READ
 
     d = index_copy(tmp_path / "index")
@@ -452,7 +454,15 @@ def test_a_served_edit_keeps_the_tables_that_read_none_of_its_fields_each_as_a_f
                    (POLO, {"productDisplayName": "Classic Polo Women Broad Stripes Black Tshirts"})]):
         for item, changes in edits:
             named, brands = r._codes[("named", "colours")], r._codes[("brands", "catalogue")]
-            r.edit_product(item, changes, exclusive=server_lock)
+            read = []
+            with monkeypatch.context() as m:
+                m.setattr(item_tables, "name_brands",
+                          lambda names, real=item_tables.name_brands: read.append(len(names)) or real(names))
+                r.edit_product(item, changes, exclusive=server_lock)
+                r.warm_search(with_looks=False)
+            # The names' brands: the edited name's alone read again (every name was, twice, for the children's
+            # table and the catalogue's brands: stop 77), none where no name changed.
+            assert read == ([1] if "productDisplayName" in changes else []), read
             # A colour the catalogue has: the colours each name says are as they were; a name whose brand is the
             # same: the catalogue's brands (its rows' words and colours worked out alone, as the equality says below).
             assert (r._codes.get(("named", "colours")) is named) is ("productDisplayName" not in changes)

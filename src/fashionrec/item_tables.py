@@ -73,7 +73,14 @@ def name_brands(names: pd.Series) -> pd.Series:
     return brands.str.replace(r"\s+", " ", regex=True).str.strip()
 
 
-def catalogue_brands(names: pd.Series, colour_words: frozenset[str] = frozenset()) -> frozenset[str]:
+def row_brands(names: pd.Series) -> np.ndarray:
+    """:func:`name_brands` of a names column (any values: a missing name has no brand), as objects: the rows of
+    :meth:`ItemTables._name_brands`."""
+    return name_brands(names.fillna("").astype(str)).to_numpy(dtype=object)
+
+
+def catalogue_brands(names: pd.Series, colour_words: frozenset[str] = frozenset(),
+                     brand: pd.Series | None = None) -> frozenset[str]:
     """The catalogue's brands, folded: the words before a wearer word of two names or more (one product's "Adidas
     Black Men ..." says a colour, not a brand), and of the names without a wearer word that begin with none of those,
     the first word of :data:`BRAND_LEADS` or more, with the words after it that all of them share ("royal diadem",
@@ -83,8 +90,10 @@ def catalogue_brands(names: pd.Series, colour_words: frozenset[str] = frozenset(
     >>> sorted(catalogue_brands(pd.Series(["Zorro Men Shirt", "Zorro Men Shoe", "Ayo Gold Ring", "Ayo Gold Bangle",
     ...                                    "Ayo Gold Chain"])))
     ['ayo gold', 'zorro']
+
+    ``brand``: :func:`name_brands` of ``names`` where the caller has it (ItemTables._name_brands, kept per version).
     """
-    brand = name_brands(names)
+    brand = name_brands(names) if brand is None else brand
     counts = brand.dropna().value_counts()
     known = set(counts.index[counts >= 2])
     # A brand and a colour ("adidas black", "red tape black", "u.s. polo assn. black": two names or more each put a
@@ -342,7 +351,7 @@ class ItemTables:
             # A children's brand's products are children's whatever their name says: "Gini and Jony Men Solid
             # White Shorts" (a kids' brand, 607 of its 616 products children's by name or filing) completed a man's
             # shirt in the README's own example. A brand is a name's words before its first wearer's word.
-            brand = name_brands(names)
+            brand = self._name_brands()
             by_brand = pd.DataFrame({"brand": brand, "child": named | it["gender"].isin(["Boys", "Girls"])}
                                     ).dropna().groupby("brand")["child"].agg(["size", "mean"])
             childrens = by_brand.index[(by_brand["size"] >= CHILDRENS_BRAND[0])
@@ -358,6 +367,19 @@ class ItemTables:
                                                                          | brand.str.split().str[0].isin(mostly))
             return (named | ((brand.isin(childrens) | named_child) & ~it["gender"].isin(["Boys", "Girls"]))).to_numpy()
         return self._once("_children", build)
+
+    def _name_brands(self) -> pd.Series:
+        """:func:`name_brands` of the names, per version of the items: read by the children's table and the
+        catalogue's brands, each of which read all 40k names again (1-2 s of a served name's edit at 40k under load,
+        stop 77). Each row's brand is its own name's: after an edit, its edited rows' alone (edit_tables.ROW_WISE)."""
+        key = ("name", "brands")
+        if key not in self._codes:
+            out, rows = self._row_wise(key, object)
+            out[rows] = row_brands(self.items["productDisplayName"].iloc[rows])
+            out.flags.writeable = False     # shared with the next version's table (a copy is filled: _row_wise)
+            self._codes[key] = out
+        # (name_brands' own type of text, that of the names as text: astype(str))
+        return pd.Series(self._codes[key], index=self.items.index, dtype=str)
 
     def _any_childs(self) -> np.ndarray:
         """(n,) bool: a child's product, filed under Boys or Girls or named for a child (:meth:`_childrens`): what a

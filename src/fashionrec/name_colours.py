@@ -66,10 +66,11 @@ def named_colours(names: pd.Series, labels: list[str], brands: frozenset[str]
     return said.tolist(), named
 
 
-def brands_of(names: pd.Series, labels: list[str]) -> frozenset[str]:
-    """The brands of ``names`` (:func:`~fashionrec.item_tables.catalogue_brands`), no colour label's word one."""
+def brands_of(names: pd.Series, labels: list[str], brand: pd.Series | None = None) -> frozenset[str]:
+    """The brands of ``names`` (:func:`~fashionrec.item_tables.catalogue_brands`, ``brand`` its reading of each
+    name where the caller has it), no colour label's word one."""
     colours = frozenset(w.casefold() for c in labels for w in str(c).split())
-    return catalogue_brands(names.fillna("").astype(str), colours | frozenset(NAMED_ALIAS))
+    return catalogue_brands(names.fillna("").astype(str), colours | frozenset(NAMED_ALIAS), brand)
 
 
 def fill_colours(table: pd.DataFrame, option_colours: dict[int, list[str]]) -> dict[str, list[int]]:

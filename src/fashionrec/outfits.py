@@ -258,7 +258,8 @@ class Outfits:
         Fabindia too". A colour label's words begin no brand of names without a wearer word."""
         key = ("brands", "catalogue")
         if key not in self._codes:
-            self._codes[key] = brands_of(self.items["productDisplayName"], self.items["baseColour"].dropna().unique())
+            self._codes[key] = brands_of(self.items["productDisplayName"], self.items["baseColour"].dropna().unique(),
+                                         self._name_brands())
         return self._codes[key]
 
     def _named_colours(self) -> tuple[list[str], list[tuple[str, ...]]]:
