@@ -457,7 +457,7 @@ def test_a_served_edit_keeps_the_tables_that_read_none_of_its_fields_each_as_a_f
             read = []
             with monkeypatch.context() as m:
                 m.setattr(item_tables, "name_brands",
-                          lambda names, real=item_tables.name_brands: read.append(len(names)) or real(names))
+                          lambda names, real=item_tables.name_brands, read=read: read.append(len(names)) or real(names))
                 r.edit_product(item, changes, exclusive=server_lock)
                 r.warm_search(with_looks=False)
             # The names' brands: the edited name's alone read again (every name was, twice, for the children's
