@@ -510,6 +510,11 @@ def test_the_pages_offer_sold_out_products_shown_marked_and_keep_the_choice_in_t
         assert not set(sold) & set(cards(hidden)) and 'id="sold-out-choice"' in hidden
         toggle = next(h for h in links(hidden) if "include_sold_out=true" in h)
         assert "q=tshirts" in toggle and "2 sold-out products are hidden" in hidden
+        # One of them hidden by the shop too (a Magento configurable's size): never shown, so not counted (stop 77).
+        served = c.app.state.service.rec
+        served.set_hidden({sold[0]: True}, save=False)
+        assert "1 sold-out product is hidden" in c.get("/", params={"q": "tshirts"}).text
+        served.set_hidden({sold[0]: False}, save=False)
         shown = c.get(toggle).text
         assert set(sold) <= set(cards(shown)) and shown.count('<div class="sold-out">Sold out</div>') == 2
         assert '<input type="hidden" name="include_sold_out" value="true">' in shown      # a filter chosen keeps it

@@ -58,6 +58,7 @@ from fashionrec.column_map import (
     table_path,
 )
 from fashionrec.column_map import spelling as _spelling
+from fashionrec.configurables import child_skus, lowest_priced_child, variations_column
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.progress import hidden
 from fashionrec.regular_prices import REGULAR_PRICE, compare_at_column
@@ -135,6 +136,9 @@ def currency_sign(currency: str) -> str:
 # "variantprice": a Shopify product export's price column (its "Variant Compare At Price" is the one before a sale);
 # "regularprice": a WooCommerce export's, whose "Sale price" is empty but for the products on sale (_sale_or_regular).
 PRICE_HEADERS = ("price", "priceinr", "sellingprice", "saleprice", "variantprice", "regularprice", "mrp")
+# A sale's price beside a regular one: BigCommerce's and WooCommerce's "Sale Price", Magento 2's "special_price" (stop
+# 77: ignored, its products on sale shown at their regular price), read first where the row has one.
+SALE_PRICE_HEADERS = ("saleprice", "specialprice")
 # The columns a shop's columns.json may map its header's names to (fashionrec.column_map): the catalogue's, its
 # price and its stock level.
 # A row's photo file name (stop 70: a shop's photos named by SKU, "ABC-123.jpg", were copied to images/<id>.jpg by
@@ -343,6 +347,12 @@ class DataReport:
     images_without_row: list[str] = field(default_factory=list)
     # (another file, the one read) where one name has two photos (12933.png beside 12933.jpg): not read.
     second_photos: list[tuple[str, str]] = field(default_factory=list)
+    # {store view code: lines} of a Magento export's rows for a store view other than the default (a translation of
+    # a product whose default row is above): read past, said (stop 77: "duplicate id ... correct that line").
+    store_view_lines: dict[str, list[int]] = field(default_factory=dict)
+    # {id: its child's SKU} of a Magento configurable product without a price of its own, read at that child's (its
+    # lowest-priced, configurable_variations): stop 77, every configurable was read without a price.
+    prices_from_children: dict[int, str] = field(default_factory=dict)
     # Photos inside folders of images/ (images/old/1.jpg): not read as any row's.
     photos_in_subfolders: list[str] = field(default_factory=list)
     # Photo file -> the id it is read for, where its name says the id otherwise ("0050869.jpg" for 50869).
@@ -599,14 +609,15 @@ class DataReport:
                 first = {i: w for i, w in said["several"].items() if i not in chosen}
                 both = bool(chosen and first)       # counted apart only where there are both
                 parts = [f"{f'{len(chosen)} ' * both}as its default ("
-                         + first_few([f"id {i} {said['several'][i]!r} as {v}" for i, v in chosen.items()], 5)
+                         + first_few([f"id {self.named([i])[0]} {said['several'][i]!r} as {v}"
+                                      for i, v in chosen.items()], 5)
                          + ")"] if chosen else []
                 # How to choose another, by where each was read: a Shopify option or the Tags have no default
                 # (stop 72's integration review: they were told to name their "'Attribute N default'").
                 hints = dict.fromkeys(one_of_several(said["several_from"][i]) for i in first)
                 woo = any(from_woocommerce(said["several_from"][i]) for i in first)
                 parts += [f"{f'{len(first)} ' * both}as the first{', no default given among them' * woo} ("
-                          + first_few([f"id {i} {w!r} as {as_read(column, first_value(w)[0])}"
+                          + first_few([f"id {self.named([i])[0]} {w!r} as {as_read(column, first_value(w)[0])}"
                                        for i, w in first.items()], 5)
                           + "".join(f"; {h}" for h in hints) + ")"] if first else []
                 line += f"; {len(said['several'])} listing several, read " + " and ".join(parts)
@@ -769,14 +780,14 @@ class DataReport:
         said = []
         if self.sale_not_on:
             k = len(self.sale_not_on)
-            which = first_few([f"id {i} {why}" for i, why in self.sale_not_on.items()], 10)
+            which = first_few([f"id {self.named([i])[0]} {why}" for i, why in self.sale_not_on.items()], 10)
             said.append(f"{k} row{'s' if k != 1 else ''} whose {self.price_column!r} is not on "
                         f"{self.sale_dates_read_on} by its sale dates ({which}): read at "
                         f"{self.price_fallback_column!r}; the dates are read when the index is built, so rebuild it "
                         "(`fashionrec index build`) when a sale starts or ends")
         if self.sale_dates_invalid:
             k = len(self.sale_dates_invalid)
-            which = first_few([f"id {i}: {why}" for i, why in self.sale_dates_invalid.items()], 10)
+            which = first_few([f"id {self.named([i])[0]}: {why}" for i, why in self.sale_dates_invalid.items()], 10)
             said.append(f"{k} row{'s' if k != 1 else ''} whose sale date is none ({which}): read at its sale price "
                         "as if on; correct the date")
         return "; ".join(said)
@@ -810,6 +821,13 @@ class DataReport:
                          + ("; a price is an amount of 0 or more, such as 499, 1299.50 or ₹1,299"
                             if column == PRICE else
                             "; a stock level is a quantity (0 is sold out) or yes/no" if column == STOCK else ""))
+        if self.store_view_lines:
+            k = sum(map(len, self.store_view_lines.values()))
+            lines.append(f"store view rows  {k} (store_view_code "
+                         + ", ".join(f"{code!r}: lines {first_few(at, 5)}"
+                                     for code, at in self.store_view_lines.items())
+                         + "): a store view's own values (a translation) of a product read from its default row "
+                         "(store_view_code empty); read past, not counted among the rows")
         lines.append(f"rows rejected    {len(self.rows_rejected)}")
         lines += self.rejected_lines(20)
         lines += [
@@ -855,7 +873,8 @@ class DataReport:
             lines.append(f"second photos    {len(self.second_photos)} ({said}): not read; one photo is a row's")
         if self.photos_in_subfolders:
             lines.append(f"photos in subfolders {len(self.photos_in_subfolders)} "
-                         f"({first_few(self.photos_in_subfolders, 5)}): not read; a row's photo is images/<id>.jpg")
+                         f"({first_few(self.photos_in_subfolders, 5)}): not read; a row's photo is images/<id>.jpg"
+                         + (f"; {self.photo_column_said()}" if self.photo_column_unmapped else ""))
         if self.photos_named_otherwise:
             said = first_few([f"{name!r} for {i}" for name, i in self.photos_named_otherwise.items()], 10)
             lines.append(f"photos named otherwise {len(self.photos_named_otherwise)} ({said}): read as those ids' "
@@ -1000,6 +1019,12 @@ class DataReport:
                          "leave it empty")
         if self.sale_not_on or self.sale_dates_invalid:
             lines.append(f"sale dates       {self.sale_dates_said()}")
+        if self.prices_from_children:
+            k = len(self.prices_from_children)
+            lines.append(f"child prices     {k} configurable product{'s' if k != 1 else ''} without a price of "
+                         f"{'their' if k != 1 else 'its'} own read at {'their' if k != 1 else 'its'} lowest-priced "
+                         "child's, as the shop's page shows it (configurable_variations; ids "
+                         f"{self.named_few(list(self.prices_from_children), 10)})")
         if self.ambiguous_prices:
             lines.append(f"ambiguous price  {self.ambiguous_said()}")
         if self.stock_column:
@@ -1743,6 +1768,11 @@ def _misnamed(header: list[str], absent: list[str], samples: dict[str, list[str]
             meant = next((c for c in absent if close and _spelling(c) == close[0]), None)
         if meant:
             found.append((name, meant))
+    # A Magento export's "sku" (stop 77's new user was offered no id, and README's "sku=id" was the only way on):
+    # offered where nothing else is, as its codes are made ids a SKU column mapped to id gives (shop_ids).
+    sku = next((name for name in header if _spelling(name) == "sku"), None)
+    if "id" in absent and sku is not None and all(meant != "id" for _, meant in found):
+        found.insert(0, (sku, "id"))
     # One name a column: a BigCommerce export's "Product Type" (P, D: physical or digital) and "Category" were both
     # offered as articleType, in a command `data columns` refuses (stop 73's new user). The one of more kinds of
     # value is the label (the first on a tie, or without values to tell by).
@@ -1923,6 +1953,11 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     # product had neither price nor stock level. Read to fold them as a Handle's lines are.
     parent_at, sku_at = parent_columns(header)
     kind_at = listing_kind_column(header)
+    store_at = store_view_column(header)
+    # A Magento configurable product's children, by its record (stop 77): its price is theirs (configurables).
+    variations_at = variations_column(header, set(COLUMNS)) if price_at is not None else None
+    children_of: dict[int, list[str]] = {}      # record's position -> its children's SKUs
+    record_of_sku: dict[str, int] = {}          # a SKU -> its record's position
     photo_at = header.index(PHOTO) if PHOTO in header and PHOTO in report.column_map.values() else None
     # A WooCommerce export's "Attribute N name"/"value(s)" pairs (stop 71): the colour is in the pair each row names
     # Color, the first on one product and the second on another.
@@ -1930,7 +1965,8 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     # How a line is sold at 0 (stop 71): a Shopify size not tracked or sold while at 0, a WooCommerce "In stock?".
     sold_at = sold_as_columns(header, stock_at)
     report.stock_beside = [raw[i] for i in sold_at if i is not None]
-    read_at = {price_at, regular_at, compare_at, stock_at, handle_at, parent_at, kind_at, photo_at, *sold_at} | (
+    read_at = {price_at, regular_at, compare_at, stock_at, handle_at, parent_at, kind_at, photo_at, store_at,
+               variations_at, *sold_at} | (
         attributes.positions if attributes is not None else set()) | (
         sale_dates.positions if sale_dates is not None else set())
     # Whether the shop shows a product (stop 73): "Product Visible?", "Published", "Status" (visibility.py).
@@ -2057,6 +2093,11 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             # engineer's trial): said, not rejected, which would fail a folder add whose every product went in.
             blank.append(line)
             continue
+        if store_at is not None and store_at < len(row) and row[store_at].strip():
+            # A Magento store view's row: its sku is its product's, and its cells the view's own (a French name),
+            # the others empty. It was a "duplicate id ... correct that line", rejected (stop 77).
+            report.store_view_lines.setdefault(row[store_at].strip(), []).append(line)
+            continue
         report.rows += 1
         if kind_at is not None and (row[kind_at] if kind_at < len(row) else "").strip().casefold() \
                 not in FOLDED_LISTING_KINDS:
@@ -2145,6 +2186,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             row = row + [""] * (n - len(row))
         # (A row on sale keeps its regular price as written; one read at it, or without one, keeps none.)
         regular = row[regular_kept_at].strip() if regular_kept_at is not None else ""
+        sale_off = ("", "")     # (why its sale is not on, why a sale date is none), said once its id is read
         if regular_at is not None and (not row[price_at].strip() or read_price(row[price_at]) == 0):
             row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # not on sale: its regular price
             regular = ""
@@ -2152,7 +2194,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # no sale: WooCommerce sells at regular
             regular = ""
         elif (sale_dates is not None and row[regular_at].strip()
-              and _sale_not_on(report, sale_dates, row, id_at, today)):
+              and (sale_off := _sale_off(sale_dates, row, today))[0]):
             row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # its sale not on today: regular price
             regular = ""
         elif regular_at is not None and row[regular_at].strip() and read_price(row[regular_at]) is None:
@@ -2160,6 +2202,11 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             # went unsaid (stop 71) though the sale ends at it. (A row whose id is no number is rejected below.)
             with contextlib.suppress(ValueError):
                 report.regular_price_invalid[read_id(row[id_at].strip())] = row[regular_at].strip()
+        if any(sale_off):
+            # Said by a number id now (a WooCommerce variation folded below too), by a code's made id once read.
+            with contextlib.suppress(ValueError):
+                _say_sale_off(report, read_id(row[id_at].strip()), sale_off)
+                sale_off = ("", "")
         rec = dict(zip(header, row, strict=True))
         handle = row[handle_at].strip() if handle_at is not None else ""
         product = products_by_handle.get(handle) if handle else None
@@ -2243,6 +2290,8 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
                 f"line {first} has it and is the row read; correct that line rather than adding another"), row)
             continue
         seen.setdefault(item_id, line)
+        # By the id read: a shop's codes, no number, were left unsaid (stop 77).
+        _say_sale_off(report, item_id, sale_off)
         if str(item_id) != rec["id"].strip():       # a row read, not one rejected above ("-07", a duplicate "015970")
             report.ids_written_otherwise[rec["id"].strip()] = item_id
         values = [rec.get(c, "").strip() for c in COLUMNS[1:]]
@@ -2311,6 +2360,11 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             regular = regular or regulars.get(product[3], "")
             if regular:
                 regulars[len(records)] = regular
+        if variations_at is not None:
+            # (its SKU as the sku column writes it, mapped to id as a shop's codes are, or beside a number id)
+            record_of_sku.setdefault(sku or row[id_at].strip(), len(records))
+            if children := child_skus(row[variations_at]):
+                children_of[len(records)] = children
         records.append([item_id] + values + ([price_text] if price_at is not None else [])
                        + ([sold_level(row, stock_at, sold_at)] if stock_at is not None else []))
         kept_also.append([row[i].strip() for i in also_at])
@@ -2324,6 +2378,15 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     for at_record, (product_is_a_size, levels) in variant_stock.items():
         if levels:      # (none where its folded lines were photos' alone)
             records[at_record][-1] = variants_level([records[at_record][-1], *levels], product_is_a_size)
+            report.variant_stock_ids.append(records[at_record][0])
+    for at_record, children in children_of.items():
+        if not records[at_record][len(COLUMNS)]:
+            _price_from_child(records, regulars, at_record, children, record_of_sku, report)
+        if stock_at is not None and not records[at_record][-1]:
+            # In stock by its is_in_stock, its qty Magento's 0 for every configurable: its children's sum, as a
+            # WooCommerce variable product's is (stop 77: "empty fields stock" on each of the 60).
+            levels = [records[record_of_sku[sku]][-1] for sku in children if sku in record_of_sku]
+            records[at_record][-1] = variants_level(["", *levels], product_is_a_size=False)
             report.variant_stock_ids.append(records[at_record][0])
     if report.not_for_sale and stock_at is not None:
         # Whatever its sizes hold, none is sold: sold out (after the fold, which summed its sizes' levels).
@@ -2750,8 +2813,12 @@ IMAGE_NAME = re.compile(r"\.(?:jpe?g|png|webp|gif|bmp|tiff?)(?:$|[,?#\s])", re.I
 def _photo_column_unmapped(report: DataReport) -> dict[str, int]:
     """{header name: photos} of the column whose cells name the most of ``report``'s photos without a row (by file
     name, in any case), {} where none names one."""
+    # By file name at the folder's top, or by its path inside it (a Magento base_image's "/m/b/mb01-0.jpg", stop 77:
+    # its photos, all in such folders, were "not read" with no mapping offered).
     without = {name.casefold() for name in report.images_without_row}
-    counts = {name: len({n.casefold() for n in names} & without) for name, names in report.photo_names_unmapped.items()}
+    nested = {name.casefold() for name in report.photos_in_subfolders}
+    counts = {name: len({Path(n).name.casefold() for n in names} & without | {n.casefold() for n in names} & nested)
+              for name, names in report.photo_names_unmapped.items()}
     best = max(counts, key=counts.get, default=None)
     return {best: counts[best]} if best is not None and counts[best] else {}
 
@@ -2770,7 +2837,10 @@ def photo_file(row: list[str], photo_at: int | None) -> str:
     if url.scheme in ("http", "https") or url.netloc:
         # A URL's file as saved: "Blue%20Bag.jpg?ver=2" was looked for by that name, not as "Blue Bag.jpg" (stop 72).
         return unquote(PurePosixPath(url.path).name)
-    return Path(first).name
+    # A path inside the photo folder, as a Magento export's base_image writes one ("/m/b/mb01-blue-0.jpg", under
+    # pub/media/catalog/product/): kept whole, looked up there first (stop 77: it was read as its file name alone and
+    # looked for at the folder's top, and none of a Magento shop's photos was found).
+    return PurePosixPath(first.replace("\\", "/")).as_posix().lstrip("/")
 
 
 def _note_variant_photo(report: DataReport, product_id: int, given_id: str, photo: str) -> None:
@@ -2996,6 +3066,12 @@ SIZE_LISTING_KINDS = frozenset({"sku", "variant"})
 FOLDED_LISTING_KINDS = SIZE_LISTING_KINDS | {"rule", "image", "video", "modifier"}
 
 
+def store_view_column(header: list[str]) -> int | None:
+    """Where ``header`` (as :func:`header_columns` reads it) has a Magento export's store_view_code (None: nowhere):
+    a row with one is a store view's translation of the product whose row has none."""
+    return next((i for i, h in enumerate(header) if _spelling(h) == "storeviewcode" and h not in COLUMNS), None)
+
+
 def listing_kind_column(header: list[str]) -> int | None:
     """Where ``header`` (as :func:`header_columns` reads it) has a BigCommerce export's Item Type or Item (None:
     nowhere)."""
@@ -3014,7 +3090,7 @@ def _sale_before_price(raw: list[str], header: list[str], price_at: int | None, 
     ``report`` as the header names it."""
     if price_at is None or _spelling(header[price_at]) != "price" or PRICE in report.column_map.values():
         return price_at
-    sale_at = next((i for i, h in enumerate(header) if _spelling(h) == "saleprice" and h not in COLUMNS), None)
+    sale_at = next((i for i, h in enumerate(header) if _spelling(h) in SALE_PRICE_HEADERS and h not in COLUMNS), None)
     if sale_at is None:
         return price_at
     report.price_column = raw[sale_at]
@@ -3032,19 +3108,40 @@ def _sale_above_regular(report: DataReport, row: list[str], price_at: int, regul
     return True
 
 
-def _sale_not_on(report: DataReport, dates: SaleDates, row: list[str], id_at: int, today: datetime.date) -> bool:
-    """Whether ``row``'s sale is not on ``today`` by its sale dates, said in ``report`` by id (a date that is none
-    said too, the sale then read as on: the shop's word is the sale price)."""
+def _price_from_child(records: list[list], regulars: dict[int, str], at_record: int, children: list[str],
+                      record_of_sku: dict[str, int], report: DataReport) -> None:
+    """The price (and a sale's regular price) of the record at ``at_record``, a Magento configurable product without
+    one, as its lowest-priced child's among ``children`` (SKUs; ``record_of_sku`` their records), said in ``report``
+    by id; left without one where no child has a price."""
+    at = len(COLUMNS)       # a record: id, the other columns, then the price
+
+    def price_of(sku: str) -> float | None:
+        return read_price(records[record_of_sku[sku]][at]) if sku in record_of_sku else None
+
+    child = lowest_priced_child(children, price_of)
+    if child is None:
+        return
+    records[at_record][at] = records[record_of_sku[child]][at]
+    if regulars.get(record_of_sku[child]):
+        regulars[at_record] = regulars[record_of_sku[child]]
+    report.prices_from_children[records[at_record][0]] = child
+
+
+def _say_sale_off(report: DataReport, item_id: int, sale_off: tuple[str, str]) -> None:
+    """``report``'s word of ``item_id``'s sale not on, or of a sale date that is none (:func:`_sale_off`)."""
+    if sale_off[0]:
+        report.sale_not_on[item_id] = sale_off[0]
+    if sale_off[1]:
+        report.sale_dates_invalid[item_id] = sale_off[1]
+
+
+def _sale_off(dates: SaleDates, row: list[str], today: datetime.date) -> tuple[str, str]:
+    """(why ``row``'s sale is not on ``today`` by its sale dates, "" where it is; why a date is none, "" where each
+    is one: the sale is then read as on, the shop's word being the sale price)."""
     try:
-        off = dates.off(row, today)
+        return dates.off(row, today), ""
     except ValueError as e:
-        with contextlib.suppress(ValueError):
-            report.sale_dates_invalid[read_id(row[id_at].strip())] = str(e)
-        return False
-    if off:
-        with contextlib.suppress(ValueError):
-            report.sale_not_on[read_id(row[id_at].strip())] = off
-    return bool(off)
+        return "", str(e)
 
 
 def _sale_or_regular(header: list[str], price_at: int | None) -> int | None:
@@ -3052,7 +3149,7 @@ def _sale_or_regular(header: list[str], price_at: int | None) -> int | None:
     price" and "Regular price"), the regular one's position: a row without a sale price is sold at it. Before stop
     70 such a shop's products not on sale (214 of a trial's 284 rows) had no price, and their regular prices,
     "TBD" among them, went unread and unsaid."""
-    if price_at is None or _spelling(header[price_at]) != "saleprice":
+    if price_at is None or _spelling(header[price_at]) not in SALE_PRICE_HEADERS:
         return None
     # A BigCommerce export's regular price is its "Price" (_sale_before_price); a sale price of 0 is no sale there.
     return next((i for name in ("regularprice", "price") for i, h in enumerate(header)
@@ -3176,9 +3273,17 @@ def _catalogue_nearby(root: Path) -> str:
     return ""
 
 
+MAGENTO_MEDIA = "pub/media/catalog/product"
+
+
 def _photos_nearby(root: Path) -> str:
     """Where a catalogue without images/ keeps its photos, as a hint ("" for none): the folder inside it that holds
     the most image files. A shop's export unpacked to photos/ read only "images not found" (stop 69's new user)."""
+    # A Magento store's photos lie under pub/media/catalog/product/, in folders by their names' first letters
+    # ("m/b/mb01-0.jpg"): the folder a base_image path is written from (stop 77's new user was told of none).
+    if (root / MAGENTO_MEDIA).is_dir():
+        return (f"; it holds {MAGENTO_MEDIA}/, a Magento store's product photos: name it with `fashionrec data "
+                f"columns {shlex.quote(str(root))} --images {MAGENTO_MEDIA}` (and map base_image=photo)")
     counts = {}
     try:
         for folder in (p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
@@ -3266,6 +3371,8 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
         by_case[stem.casefold()] = None if stem.casefold() in by_case else path
 
     def named(name: str) -> Path | None:
+        if "/" in name and (images_dir / name).is_file():
+            return images_dir / name
         stem = Path(name).stem
         return files.get(stem) or by_case.get(stem.casefold())
 
@@ -3298,11 +3405,12 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     named = {str(i) for i in df["id"]} | {r.id_field for r in report.rows_rejected}
     report.images_without_row = sorted(p.name for stem, p in files.items() if stem not in named and p not in used
                                        and p.name not in report.variant_photos_not_read)
-    report.photo_column_unmapped = _photo_column_unmapped(report)
     # Photos in folders inside images/ are not read: listed, so that "missing image" is not all a shop is told.
     extensions = set(IMAGE_EXTENSIONS)
-    report.photos_in_subfolders = sorted(str(p.relative_to(images_dir)) for folder in folders
-                                         for p in folder.rglob("*") if p.suffix.lower() in extensions)
+    report.photos_in_subfolders = sorted(p.relative_to(images_dir).as_posix() for folder in folders
+                                         for p in folder.rglob("*") if p.suffix.lower() in extensions
+                                         and p not in used)
+    report.photo_column_unmapped = _photo_column_unmapped(report)
     df["image_path"] = [str(p) for p in paths]
     if check_images:
         # PIL releases the GIL while decoding, so threads use every core without pickling costs.

@@ -16,14 +16,19 @@ Example::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from fashionrec.column_map import spelling
 
-# The header names, as compared (column_map.spelling), of the first and last day of a sale.
-STARTS = "datesalepricestarts"
-ENDS = "datesalepriceends"
+# The header names, as compared (column_map.spelling), of the first and last day of a sale: WooCommerce's, and
+# Magento 2's beside its "special_price" (stop 77: a special price whose sale had ended was the price read).
+STARTS = ("datesalepricestarts", "specialpricefromdate")
+ENDS = ("datesalepriceends", "specialpricetodate")
+# A day as Magento's export writes one, in its locale's short form: "12/31/26" (en_US, month first), "31/12/2026"
+# (a day above 12 first: day first).
+_SHORT_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
 
 
 @dataclass(frozen=True)
@@ -37,8 +42,8 @@ class SaleDates:
     def of(cls, header: list[str]) -> SaleDates | None:
         """The sale-date columns ``header`` has, None where it has neither."""
         names = [spelling(h) for h in header]
-        starts_at = names.index(STARTS) if STARTS in names else None
-        ends_at = names.index(ENDS) if ENDS in names else None
+        starts_at = next((i for i, name in enumerate(names) if name in STARTS), None)
+        ends_at = next((i for i, name in enumerate(names) if name in ENDS), None)
         return None if starts_at is None and ends_at is None else cls(starts_at, ends_at)
 
     @property
@@ -60,11 +65,19 @@ class SaleDates:
 
 
 def read_day(written: str) -> date | None:
-    """The day a sale date names: "2025-11-30", "2025-11-30 23:59:59", "2025-11-30T23:59:59" or "2025/11/30";
-    None where the cell is empty; a :class:`ValueError` saying the date as written otherwise."""
+    """The day a sale date names: "2025-11-30", "2025-11-30 23:59:59", "2025-11-30T23:59:59" or "2025/11/30", or as
+    Magento writes one, "11/30/25" (month first, its en_US form; day first where the first number is above 12,
+    "30/11/2025"); None where the cell is empty; a :class:`ValueError` saying the date as written otherwise."""
     text = written.strip()
     if not text:
         return None
+    if short := _SHORT_DAY.fullmatch(text):
+        first, second, year = (int(x) for x in short.groups())
+        month, day = (second, first) if first > 12 else (first, second)
+        try:
+            return date(year + 2000 if year < 100 else year, month, day)
+        except ValueError:
+            raise ValueError(f"{text!r} is no date (write it as 2025-11-30)") from None
     try:
         return datetime.fromisoformat(text.replace("/", "-")).date()
     except ValueError:

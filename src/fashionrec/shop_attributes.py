@@ -141,6 +141,10 @@ def one_of_several(source: str) -> str:
     told to name one; stop 72's integration review)."""
     if from_woocommerce(source):
         return "the product's 'Attribute N default' names the one its photo shows"
+    if spelling(source) == "configurablevariations":
+        # (a configurable product comes in several colours: its first child's, whose photo Magento's export gives
+        # the product's base_image)
+        return "a configurable product is read in its first child's colour: list first the child its photo shows"
     return "tag the product with one" if _VALUE.fullmatch(spelling(source)) is None else \
         "give the option one value a line, its variant's"
 
@@ -206,6 +210,45 @@ class Attribute(NamedTuple):
         return first_value(self.written)[1] and not self.both_sides
 
 
+# Magento 2's export columns of name=value pairs in one cell, by column_map.spelling, in the order read: a product's
+# own "additional_attributes" ("color=Blue,size=M,gender=Men"), then a configurable product's children,
+# "configurable_variations" ("sku=MH01-XS-Black,color=Black,size=XS|sku=...": its colours, the first its photo's).
+# Stop 77's new user: both were ignored, and a product's colour was read from its name or its photo.
+IN_ONE_HEADERS = ("additionalattributes", "configurablevariations")
+
+
+def magento_pairs(cell: str, header: str) -> list[tuple[str, str]]:
+    """(name, value as written) of a Magento ``cell``'s pairs, ``header`` its column's spelling: additional_attributes
+    separates its pairs with "," and a multiselect's values with "|" ("activity=Yoga|Gym", read as listing several);
+    configurable_variations a child's pairs with "," and its children with "|", each name's values listed in
+    order, once ("color=Black, Blue")."""
+    if header != "configurablevariations":
+        return [(name.strip(), value.strip().replace("|", ", ")) for pair in cell.split(",")
+                for name, eq, value in [pair.partition("=")] if eq and name.strip()]
+    values: dict[str, list[str]] = {}
+    for child in cell.split("|"):
+        for name, value in magento_pairs(child, ""):
+            if value not in values.setdefault(name, []):
+                values[name].append(value)
+    return [(name, ", ".join(listed)) for name, listed in values.items()]
+
+
+def _attribute(column: str, written: str, default: str, source: str, name: str) -> Attribute:
+    """A pair's value ``written`` read as ``column`` (of several, the ``default`` where it is one of them, else the
+    first), from the column ``source``, its pair named ``name``."""
+    value, several = first_value(written)
+    listed = {spelling(v): v for v in listed_values(written)}
+    chosen = listed.get(spelling(default)) if several and default else None
+    named = sides(written)
+    both = column == "gender" and for_either(named)
+    # A gender naming one wearer is that wearer, as a tag is: "Women's", "mens" or "Male" were kept as written,
+    # unknown genders, where a tag "Women's" was Women (stop 72's integration review).
+    value, chosen = as_read(column, value), chosen and as_read(column, chosen)
+    return Attribute(BOTH_SIDES_READ if both else (chosen or value), written, source, name,
+                     by_default=chosen is not None and not both, both_sides=both,
+                     children=both and not named & BOTH_SIDES)
+
+
 @dataclass(frozen=True)
 class AttributeReader:
     """Where a header has its attribute pairs, and which catalogue columns they give.
@@ -221,6 +264,9 @@ class AttributeReader:
     columns: dict[str, int | None]
     defaults: dict[int, int]
     tags: tuple[int, str] | None = None     # the Tags column (its position, as written), where the header has one
+    # Magento's columns of name=value pairs in one cell (their positions, as written): additional_attributes, then
+    # configurable_variations (:func:`magento_pairs`).
+    in_one: tuple[tuple[int, str], ...] = ()
 
     @classmethod
     def of(cls, raw: list[str], header: list[str]) -> AttributeReader | None:
@@ -232,22 +278,24 @@ class AttributeReader:
         defaults = {values[n]: i for i, h in enumerate(raw)
                     if (m := _DEFAULT.fullmatch(spelling(h))) and (n := ("attribute", int(m.group(1)))) in values}
         tags = next(((i, h) for i, h in enumerate(raw) if spelling(h) == "tags" and header[i] == h), None)
+        in_one = tuple(sorted(((i, h) for i, h in enumerate(raw) if spelling(h) in IN_ONE_HEADERS and header[i] == h),
+                              key=lambda at: IN_ONE_HEADERS.index(spelling(at[1]))))
         value_at = {v for _, v, _ in pairs}
         columns = {}
         for column in dict.fromkeys(ATTRIBUTE_COLUMNS.values()):
             at = header.index(column) if column in header else None
             if at is None or at in value_at:
                 columns[column] = at
-        if not pairs:
+        if not pairs and not in_one:
             # Tags alone give a wearer, a usage or a season, not a colour (a tag "Black" may be a collection's).
             columns = {c: at for c, at in columns.items() if c in TAG_VALUES}
-        return cls(pairs, columns, defaults, tags) if (pairs or tags) and columns else None
+        return cls(pairs, columns, defaults, tags, in_one) if (pairs or tags or in_one) and columns else None
 
     @property
     def positions(self) -> set[int]:
         """The header positions of the pairs and the Tags: columns read, not ignored."""
         return {i for name_at, value_at, _ in self.pairs for i in (name_at, value_at)} | (
-            {self.tags[0]} if self.tags else set()) | set(self.defaults.values())
+            {self.tags[0]} if self.tags else set()) | set(self.defaults.values()) | {at for at, _ in self.in_one}
 
     def read(self, row: list[str]) -> dict[str, Attribute]:
         """{column: its :class:`Attribute`} of ``row``'s attributes named as a column of :attr:`columns` says (the
@@ -258,19 +306,13 @@ class AttributeReader:
         for name_at, value_at, source in self.pairs:
             column = ATTRIBUTE_COLUMNS.get(spelling(row[name_at]))
             if column in self.columns and column not in out and row[value_at].strip():
-                written = row[value_at].strip()
-                value, several = first_value(written)
                 default = row[self.defaults[value_at]].strip() if value_at in self.defaults else ""
-                listed = {spelling(v): v for v in listed_values(written)}
-                chosen = listed.get(spelling(default)) if several and default else None
-                named = sides(written)
-                both = column == "gender" and for_either(named)
-                # A gender naming one wearer is that wearer, as a tag is: "Women's", "mens" or "Male" were kept as
-                # written, unknown genders, where a tag "Women's" was Women (stop 72's integration review).
-                value, chosen = as_read(column, value), chosen and as_read(column, chosen)
-                out[column] = Attribute(BOTH_SIDES_READ if both else (chosen or value), written, source,
-                                        row[name_at].strip(), by_default=chosen is not None and not both,
-                                        both_sides=both, children=both and not named & BOTH_SIDES)
+                out[column] = _attribute(column, row[value_at].strip(), default, source, row[name_at].strip())
+        for at, source in self.in_one:
+            for name, written in magento_pairs(row[at], spelling(source)):
+                column = ATTRIBUTE_COLUMNS.get(spelling(name))
+                if column in self.columns and column not in out and written:
+                    out[column] = _attribute(column, written, "", source, name)
         if self.tags:
             at, source = self.tags
             tags = [t.strip() for t in row[at].split(",")]

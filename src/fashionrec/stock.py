@@ -93,7 +93,9 @@ def stock_level(value) -> float:
 # is not managed was available.
 TRACKER_HEADERS = ("variantinventorytracker", "inventorytracker")
 POLICY_HEADERS = ("variantinventorypolicy", "inventorypolicy")
-STATUS_HEADERS = ("instock?", "instock", "stockstatus")
+# Magento 2's "is_in_stock" (1/0) beside its "qty" (stop 77): a configurable product's qty is 0 and its is_in_stock 1
+# while a size of it is in stock, and every one was read as sold out.
+STATUS_HEADERS = ("instock?", "instock", "stockstatus", "isinstock")
 
 
 def level_as_sold(cell: str, tracker: str | None = None, policy: str | None = None, status: str | None = None) -> str:

@@ -1,6 +1,7 @@
 """Whether a shop's export marks a product hidden from its shop (stop 73): a BigCommerce "Product Visible?" of N, a
 Shopify "Published" of FALSE or "Status" of draft or archived, a WooCommerce "Published" of 0 (a draft) or -1
-(private) or "Visibility in catalog" of hidden.
+(private) or "Visibility in catalog" of hidden, a Magento 2 "product_online" of 2 or "visibility" of Not Visible
+Individually.
 
 Such a product was read as any other (the columns were ignored), so a product a shop had taken off its shelves was a
 similar item, a look's piece and a search result (a BigCommerce trial, stop 73). Stop 73 left it out of the catalogue:
@@ -48,6 +49,12 @@ HIDDEN_WHEN: dict[str, frozenset[str]] = {
     # "Metafield: seo.hidden", a product hidden from search engines only, is another name, not read). The trap is
     # its other words: one neither here nor in SHOWN_WHEN ("x", "hidden") is read as shown, and data check says so.
     "hidden": frozenset({"true", "yes", "y", "1"}),
+    # Magento 2's product export (stop 77, a new user's trial: both were ignored, its disabled products and the sizes
+    # of its configurable products, each a row of its own, were recommended as any other): product_online 1 is
+    # enabled, 2 disabled; visibility "Catalog, Search", "Catalog" or "Search" is shown, "Not Visible Individually"
+    # is a configurable product's child (one size and colour of it), sold through its product's page alone.
+    "productonline": frozenset({"2", "0"}),
+    "visibility": frozenset({"not visible individually"}),
 }
 # ... and the words (casefolded) each column writes of a product it shows. A cell in neither set (a Status
 # "inactive", a hidden "x") is read as shown, as an empty one; `data check` names such words, by column (stop 75:
@@ -60,6 +67,8 @@ SHOWN_WHEN: dict[str, frozenset[str]] = {
     "visibilityincatalog": frozenset({"visible", "catalog", "search"}),
     "catalogvisibility": frozenset({"visible", "catalog", "search"}),
     "hidden": frozenset({"false", "f", "no", "n", "0"}),
+    "productonline": frozenset({"1"}),
+    "visibility": frozenset({"catalog, search", "catalog", "search"}),
 }
 
 

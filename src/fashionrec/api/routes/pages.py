@@ -143,7 +143,9 @@ def _sold_out_toggle(request: Request) -> dict:
     if service is None or not getattr(request.state, "lists_products", False):
         return {"sold_out_shown": shown, "sold_out_toggle": None}
     with service.reading():
-        count = int(service.rec.sold_out_rows().sum())
+        # Those a shopper could be shown: not the shop's hidden ones (a Magento shop's sizes, each a hidden product of
+        # its own, 134 "sold-out products hidden" where 68 were; stop 77), which showing sold-out ones leaves out too.
+        count = int((service.rec.sold_out_rows() & ~service.rec.hidden_rows()).sum())
     if not count:
         return {"sold_out_shown": shown, "sold_out_toggle": None}
     query = [(k, v) for k, v in request.query_params.multi_items() if k not in (SOLD_OUT, "page")]
