@@ -101,3 +101,15 @@ def test_the_mapping_offered_names_the_sku_as_the_id_and_the_base_image_as_the_p
     assert report.photo_column_unmapped == {"base_image": 3}
     nested = next(line for line in report.summary_lines() if line.startswith("photos in subfolders"))
     assert "base_image=photo" in nested
+
+
+def test_a_photo_path_is_never_read_above_the_photo_folder(tmp_path: Path) -> None:
+    # A path inside the photo folder is looked up (stop 77); one climbing out of it ("../") would have the server
+    # send any file its export names as a product's photo.
+    folder = tmp_path / "shop"
+    shutil.copytree(SHOP, folder)
+    table = folder / "catalog_product.csv"
+    table.write_text(table.read_text().replace("/w/t/wt03-0.jpg", "/../../../../columns.json"))
+    catalog = load_catalog(folder, check_images=False, progress=False, warn=False)
+    path = catalog.table.set_index("id").loc[handle_id("WT03"), "image_path"]
+    assert "columns.json" not in path and catalog.report.missing_image == 1

@@ -3371,7 +3371,8 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
         by_case[stem.casefold()] = None if stem.casefold() in by_case else path
 
     def named(name: str) -> Path | None:
-        if "/" in name and (images_dir / name).is_file():
+        # (never above the folder: a "../" in an export's cell would serve a file of the server's as a photo)
+        if "/" in name and ".." not in PurePosixPath(name).parts and (images_dir / name).is_file():
             return images_dir / name
         stem = Path(name).stem
         return files.get(stem) or by_case.get(stem.casefold())
