@@ -69,6 +69,7 @@ from fashionrec.index_delta import same_levels
 from fashionrec.item_tables import STOCK_FREE_TABLES, filter_attrs, plain
 from fashionrec.name_colours import COLOUR_FROM, FILLED_FROM, FROM_NAME, FROM_PHOTO
 from fashionrec.progress import hidden
+from fashionrec.regular_prices import REGULAR_PRICE
 from fashionrec.results import FILTER_KEYS, UNSURE, id_list
 from fashionrec.shop_ids import handle_id
 from fashionrec.stock import STOCK, levels_of, stock_level
@@ -332,7 +333,8 @@ def _source_of(image) -> Path | bytes | None:
 
 def _row_metadata(row: pd.Series) -> dict:
     """A folder row's fields as add_product takes them, its price too (stop 64): the empty ones left out."""
-    return {c: plain(row[c]) for c in [*COLUMNS, PRICE, STOCK, COLOUR_FROM] if c in row and not pd.isna(row[c])
+    return {c: plain(row[c]) for c in [*COLUMNS, PRICE, REGULAR_PRICE, STOCK, COLOUR_FROM] if c in row
+            and not pd.isna(row[c])
             and row[c] != ""}
 
 
@@ -839,10 +841,10 @@ class CatalogueEdits:
                                 "allow_new_values=true; CLI: --new-values)")
         # (And where its colour was read from: a folder's row of a catalogue without a colour column, a product a
         # rebuild carries over; stop 74.)
-        unknown = sorted(set(metadata) - set(COLUMNS) - {PRICE, STOCK, COLOUR_FROM})
+        unknown = sorted(set(metadata) - set(COLUMNS) - {PRICE, REGULAR_PRICE, STOCK, COLOUR_FROM})
         if unknown:
             raise BadInputError(f"unknown metadata field {', '.join(unknown)}; valid: "
-                                f"{', '.join([*COLUMNS, PRICE, STOCK])}")
+                                f"{', '.join([*COLUMNS, PRICE, REGULAR_PRICE, STOCK])}")
         if metadata.get(COLOUR_FROM) not in (None, *FILLED_FROM):
             raise BadInputError(f"{COLOUR_FROM} is where a colour was read from, one of {', '.join(FILLED_FROM)}; got "
                                 f"{metadata[COLOUR_FROM]!r}")
@@ -851,6 +853,12 @@ class CatalogueEdits:
         price_read = None       # what is said of a price whose dot the shop's prices read (said once it goes in)
         if metadata.get(PRICE) is not None:
             metadata[PRICE], price_read = _given_price(metadata[PRICE], self.price_scale())
+        if metadata.get(REGULAR_PRICE) is not None:
+            # The price before a sale (stop 77: an added product took none), checked as an edit's is: above the price.
+            checked, read = self._checked_edit({"id": metadata.get("id") or "(new)", PRICE: metadata.get(PRICE)},
+                                               {REGULAR_PRICE: metadata[REGULAR_PRICE]}, False)
+            metadata[REGULAR_PRICE] = checked[REGULAR_PRICE]
+            price_read = "; ".join(filter(None, [price_read, *read])) or None
         # (Not for a product a rebuild carries over: its id is its own, and the build checks the catalogue's rows.)
         catalogue = {} if carried_over else catalogue_ids(self.manifest.get("data_dir"))
         if metadata.get("id") is None:
@@ -906,6 +914,8 @@ class CatalogueEdits:
         row["id"] = item_id
         if metadata.get(PRICE) is not None:     # (a column of items.csv from then on, empty for the others)
             row[PRICE] = metadata[PRICE]
+        if metadata.get(REGULAR_PRICE) is not None and math.isfinite(metadata[REGULAR_PRICE]):
+            row[REGULAR_PRICE] = metadata[REGULAR_PRICE]
         if metadata.get(STOCK) is not None and not math.isnan(metadata[STOCK]):
             row[STOCK] = metadata[STOCK]
         # The type, wearer and colour its name says, where it says one of each, before the tagger's guesses: "Harbour

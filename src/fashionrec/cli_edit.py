@@ -27,6 +27,9 @@ def index_edit(
     year: int | None = typer.Option(None, "--year", min=1900, max=2100, help="Its year, e.g. 2012."),
     price: str | None = typer.Option(None, "--price", metavar="PRICE", help="Its price, e.g. 999, ₹1,299 or "
                                      "1.299,00, read as styles.csv's price column is."),
+    regular_price: str | None = typer.Option(None, "--regular-price", metavar="PRICE", help="Its regular price, "
+                                             "above the price while it is on sale (shown struck through beside it), "
+                                             "or none to end a sale."),
     new_values: bool = typer.Option(False, "--new-values", help="Accept a gender, category, type, colour, "
                                     "usage or season no product has yet (else refused as a likely typo)."),
     index: Path = IndexOpt,
@@ -39,10 +42,11 @@ def index_edit(
     changes = {k: v for k, v in {"productDisplayName": name, "gender": gender, "articleType": article_type,
                                  "baseColour": colour, "subCategory": sub_category,
                                  "masterCategory": master_category, "usage": usage, "season": season,
-                                 "year": year, "price": price}.items() if v is not None}
+                                 "year": year, "price": price, "regular_price": regular_price}.items()
+               if v is not None}
     if not changes:
         fail("nothing to change: give one or more of --name, --gender, --article-type, --colour, --sub-category, "
-             "--master-category, --usage, --season, --year, --price")
+             "--master-category, --usage, --season, --year, --price, --regular-price")
     warned: list[str] = []
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)

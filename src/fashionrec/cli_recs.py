@@ -424,6 +424,8 @@ def index_add(
     price: str | None = typer.Option(None, "--price", metavar="PRICE", help="Its price, e.g. 1299, ₹1,299 or "
                                      "1.299,00, read as styles.csv's price column is (a shop's catalogue with "
                                      "prices: text search filters by it, cards show it)."),
+    regular_price: str | None = typer.Option(None, "--regular-price", metavar="PRICE", help="Its regular price "
+                                             "while on sale, above --price (shown struck through beside it)."),
     stock: str | None = typer.Option(None, "--stock", metavar="LEVEL", help="Its stock level: a whole number (0 "
                                      "is sold out, left out of every list unless asked for) or yes/no; default: "
                                      "none, available. `index stock` changes it later."),
@@ -443,7 +445,8 @@ def index_add(
                                       ("--colour", colour), ("--sub-category", sub_category),
                                       ("--master-category", master_category), ("--usage", usage),
                                       ("--season", season), ("--year", year), ("--id", item_id),
-                                      ("--price", price), ("--stock", stock)) if v is not None]
+                                      ("--price", price), ("--regular-price", regular_price), ("--stock", stock))
+                 if v is not None]
         if given:
             fail(f"{photo} is a folder of products, each with its own row of {table_path(photo).name}: "
                  f"{', '.join(given)} would say one product's; put them in the rows")
@@ -453,7 +456,8 @@ def index_add(
     metadata = {k: v for k, v in {"id": item_id, "productDisplayName": name, "gender": gender,
                                   "articleType": article_type, "baseColour": colour, "subCategory": sub_category,
                                   "masterCategory": master_category, "usage": usage, "season": season,
-                                  "year": year, "price": price, "stock": stock}.items() if v is not None}
+                                  "year": year, "price": price, "regular_price": regular_price,
+                                  "stock": stock}.items() if v is not None}
     from fashionrec.catalogue_edits import manifest_stamp
 
     loaded = None       # as in _add_folder
@@ -666,6 +670,7 @@ def index_stock(
                  if k not in shown_given}
     shown_given = {**file_word, **shown_given}
     kept_hidden: list[int] = []
+    priced = None
     from fashionrec.stock import is_sold_out, level_said
     from fashionrec.stock_list import levels_table
     from fashionrec.visibility import hidden_ids, kept_by_hand
@@ -696,6 +701,10 @@ def index_stock(
             changes = {i: h for i, h in shown.items() if h != rec.is_hidden(i) and i not in kept_hidden}
             done = rec.set_stock(given) if given else {}
             hid = rec.set_hidden(changes, by_file=by_file & set(changes)) if changes else {}
+            # The export's prices and regular prices, as a build reads them (stop 77: a sale that ended stayed on
+            # until a rebuild); a copy of the levels (--export's) has none.
+            file_prices = known_only(read.prices, skipped) if read is not None and read.prices else {}
+            priced = rec.set_prices({read_id(k): v for k, v in file_prices.items()}) if file_prices else None
             items = rec.items
         else:
             done, was = {}, {}
@@ -771,6 +780,23 @@ def index_stock(
                           + (f"; {len(changed)} changed, {len(done) - len(changed)} at that level already"
                              if len(changed) != len(done) else ""),
                           highlight=False)
+    if priced is not None:
+        said |= priced.as_json()
+        if not as_json:
+            out.print(f"set the prices of {read.file} in {index}: {priced.said(rec.ids_said)}", highlight=False,
+                      soft_wrap=True)
+            if priced.kept_by_hand:
+                k = len(priced.kept_by_hand)
+                out.print(f"kept {k} price{'s' if k != 1 else ''} set by hand{_some(rec, priced.kept_by_hand)}, "
+                          f"{read.file} still giving the one{'s' if k != 1 else ''} the edit replaced: the hand's "
+                          "stands until the export changes it or `index edit` sets it again, as at a rebuild",
+                          highlight=False, soft_wrap=True)
+            if priced.file_won:
+                k = len(priced.file_won)
+                out.print(f"took {read.file}'s value of {k} price{'s' if k != 1 else ''} set by hand, changed in the "
+                          f"export since ({', '.join(priced.file_won[:10])}): the newer file wins, as at a rebuild; "
+                          "`fashionrec index edit` them again if the edit should stand", highlight=False,
+                          soft_wrap=True)
     if reads:
         said.update(_stock_read_back(items, index, listing, export, sold_out_only, as_json))
     if as_json:

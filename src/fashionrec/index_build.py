@@ -636,7 +636,7 @@ def _added_products(index_dir: Path,
             replaced.append(item_id)       # the catalogue's row under that id wins
             continue
         # (and where its colour was read from, stop 74: kept through the rebuild)
-        metadata = {c: plain(row.get(c)) for c in [*COLUMNS, PRICE, STOCK, COLOUR_FROM]
+        metadata = {c: plain(row.get(c)) for c in [*COLUMNS, PRICE, REGULAR_PRICE, STOCK, COLOUR_FROM]
                     if plain(row.get(c)) is not None}
         if written.get(str(item_id)):
             metadata[ID_AS_WRITTEN] = written[str(item_id)]

@@ -31,8 +31,10 @@ import pandas as pd
 from fashionrec.artifacts import read_json
 from fashionrec.catalog import ATTRIBUTES, PLACEHOLDER_NAME, PRICE, first_few, id_said, ids_said
 from fashionrec.errors import BadInputError, FashionrecError
-from fashionrec.item_tables import plain
+from fashionrec.export_prices import KEPT, NEWER, FilePrices, edit_stands, same_amount
+from fashionrec.item_tables import plain, price_of, price_values
 from fashionrec.name_colours import COLOUR_FROM
+from fashionrec.regular_prices import REGULAR_PRICE
 from fashionrec.results import FILTER_KEYS
 from fashionrec.text_encoder import TEXT_FIELDS, encode_text, product_text
 
@@ -49,9 +51,13 @@ LOGGED_EDITS = 200
 # ... and what it let go of the older ones: {"count", "first_at", "last_at"} (the oldest's and the latest's times),
 # so that `index check` says the log is not every edit (stop 76, h76keep: 205 edits, "200 edits logged", no word).
 EDIT_LOG_DROPPED = "edit_log_dropped"
-# The fields an edit changes: the labels, the name, the year and the price (not the id, the photo or the stock
-# level, which `index stock` sets).
-EDITABLE = (*ATTRIBUTES, "productDisplayName", "year", PRICE)
+# The fields an edit changes: the labels, the name, the year, the price and the regular price beside a sale price
+# (stop 77; not the id, the photo or the stock level, which `index stock` sets).
+EDITABLE = (*ATTRIBUTES, "productDisplayName", "year", PRICE, REGULAR_PRICE)
+# The amounts among them: a column of float64 in the items.
+AMOUNTS = (PRICE, REGULAR_PRICE)
+# The words that give a regular price of none (the product not on sale), beside null and "".
+NO_REGULAR_WORDS = frozenset({"none", "null", "n/a", "-"})
 # Known values listed in a refusal where a head has at most this many (a colour's 46; a type's 140 are not).
 LISTED_VALUES = 50
 
@@ -104,18 +110,19 @@ def keep_edits_since(record: dict | None, items: pd.DataFrame) -> tuple[pd.DataF
             continue
         for field, (first, last) in fields.items():
             now = items[field].iat[row] if field in items else None
-            if same_value(now, first):
+            stands = edit_stands(first, last, now, same_value)
+            if stands == KEPT:
                 if field not in items:      # a first price in a catalogue without the column
                     items[field] = np.nan
-                if field == PRICE:
+                if field in AMOUNTS:
                     items[field] = items[field].astype(float)
-                items.iat[row, items.columns.get_loc(field)] = last
+                items.iat[row, items.columns.get_loc(field)] = np.nan if last is None and field in AMOUNTS else last
                 if field == "baseColour" and COLOUR_FROM in items:
                     # The shop's colour, as the edit made it (edit_product): not the name's or the photo's reading
                     # the rebuild filled in again (an edited colour came back "read from photo"; stop 75's review).
                     items.iat[row, items.columns.get_loc(COLOUR_FROM)] = None
                 kept.setdefault(key, {})[field] = [first, last]
-            elif same_value(now, last):
+            elif stands != NEWER:
                 fixed.append(f"{key} {field}")
             else:
                 newer.append(f"{key} {field} {plain(now)!r} (edited to {last!r})")
@@ -247,7 +254,7 @@ class ProductEdits:
             for field, value in changed.items():
                 if field not in items:
                     items[field] = np.nan       # a first price: a column of items.csv from then on
-                if field == PRICE and items[field].dtype != np.float64:
+                if field in AMOUNTS and items[field].dtype != np.float64:
                     items[field] = items[field].astype(float)
                 items.iat[row, items.columns.get_loc(field)] = value
             if "baseColour" in changed and COLOUR_FROM in items:
@@ -276,6 +283,69 @@ class ProductEdits:
         log.info("edited product %d: %s", item_id, ", ".join(f"{f} {item.get(f)!r} -> {v!r}"
                                                              for f, v in changed.items()))
         return {f: (plain(item.get(f)), plain(v)) for f, v in changed.items()}
+
+    def set_prices(self, prices: dict, save: bool = True,
+                   exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> FilePrices:
+        """Set products' prices and regular prices as a shop's newer export gives them ({id: (price, regular
+        price)}, NaN for none: export_prices.file_prices), without a rebuild (stop 77: `index stock --from` set
+        levels alone, so a sale that ended kept its sale price until a rebuild). A field a hand edited (the
+        manifest's :data:`EDITED`) stands while the export gives the value the edit replaced; where it gives the
+        edited value the edit is no longer recorded, and where a third the export wins, said (keep_edits_since's
+        rule at a rebuild). Every id is checked before any changes. Persists the folder (the changed rows, as an
+        edit's: index_delta), which a server of it loads as it loads a stock change."""
+        with self._changing_folder(save):
+            if save:
+                self._check_not_replaced()
+            ids = self._checked_ids(list(prices), "changed")
+            given = {i: prices[k] for k, i in zip(prices, ids, strict=True)}
+            record = {k: dict(v) for k, v in (self.manifest.get(EDITED) or {}).items()}
+            price_now = self.prices()
+            price_now = np.full(len(self.items), np.nan) if price_now is None else price_now
+            regular_now = (price_values(self.items[REGULAR_PRICE]) if REGULAR_PRICE in self.items
+                           else np.full(len(self.items), np.nan))
+            done = FilePrices({})
+            rows, values = [], []
+            for item_id, (price, regular) in given.items():
+                row = self._row[item_id]
+                was = (float(price_now[row]), float(regular_now[row]))
+                now = [float(price), float(regular)]
+                fields = record.get(str(item_id), {})
+                for j, name in enumerate(AMOUNTS):
+                    if name not in fields:
+                        continue
+                    first, last = fields[name]
+                    stands = edit_stands(first, last, plain(now[j]), same_value)
+                    if stands == KEPT:
+                        now[j] = math.nan if last is None else float(last)
+                        done.kept_by_hand.append(item_id)
+                    else:       # the export gives the hand's value, or a newer one: no edit any more
+                        if stands == NEWER:
+                            done.file_won.append(f"{item_id} {name} {plain(now[j])!r} (edited to {last!r})")
+                        del fields[name]
+                        if not fields:
+                            record.pop(str(item_id))
+                if not (same_amount(was[0], now[0]) and same_amount(was[1], now[1])):
+                    done.changed[item_id] = (*was, *now)
+                    rows.append(row)
+                    values.append(now)
+            done.kept_by_hand = sorted(set(done.kept_by_hand))
+            if not done.changed and record == (self.manifest.get(EDITED) or {}):
+                return done
+            items = self.items.copy()
+            for column, j in ((PRICE, 0), (REGULAR_PRICE, 1)):
+                if column not in items and not any(math.isfinite(v[j]) for v in values):
+                    continue        # (a catalogue without a sale stays without the column, as a build leaves it)
+                items[column] = (items[column].astype(float) if column in items
+                                 else np.full(len(items), np.nan))
+                items.iloc[rows, items.columns.get_loc(column)] = [v[j] for v in values]
+            manifest = dict(self.manifest)
+            manifest[EDITED] = record
+            if self._base_files is not None:
+                self._base_files.edited.update(done.changed)     # their rows in the next generation, as an edit's
+            self._change((items, self.embeddings, self.text_embeddings), manifest, lambda: None, lambda: None,
+                         exclusive, save, list(done.changed), "edit", edited=(set(AMOUNTS), rows))
+        log.info("prices of %d product%s set", len(done.changed), "" if len(done.changed) == 1 else "s")
+        return done
 
     @staticmethod
     def _is_catalogue_product(item: dict) -> bool:
@@ -361,7 +431,21 @@ class ProductEdits:
                     continue
                 if read:
                     said.append(read)
+            elif field == REGULAR_PRICE:
+                if value is None or isinstance(value, str) and value.strip().casefold() in {"", *NO_REGULAR_WORDS}:
+                    value = math.nan        # no regular price: not on sale
+                else:
+                    from fashionrec.catalogue_edits import _given_price
+
+                    try:
+                        value, read = _given_price(value, self.price_scale())
+                    except BadInputError as e:
+                        bad.append(f"regular_price: {e} (or null for none: not on sale)")
+                        continue
+                    if read:
+                        said.append(f"regular_price: {read}")
             out[field] = value
+        bad += self._sale_checked(item, out, said)
         if bad:
             raise BadInputError("; ".join(bad) + "; nothing was changed")
         # A new type takes the group and category the index files it under (as an add's does), where not given:
@@ -378,6 +462,30 @@ class ProductEdits:
                                     f"{item.get(head)!r} -> {filed!r}, as this index files {new_type}; give "
                                     f"{head} yourself if that is wrong")
         return out, said
+
+    @staticmethod
+    def _sale_checked(item: dict, out: dict, said: list[str]) -> list[str]:
+        """What is wrong of an edit's regular price beside the price the product has after it (stop 77): a regular
+        price is the price before a sale, so one at or below the price is refused, as is one of a product without a
+        price. A price edited to or above the regular price it had ends the sale: the regular price goes with it,
+        said in ``said`` (``out`` changed), where it had stayed as a sale no product could show."""
+        price = out[PRICE] if PRICE in out else price_of(item)
+        regular = out.get(REGULAR_PRICE, math.nan)
+        if REGULAR_PRICE in out and math.isfinite(regular):
+            if not math.isfinite(price):
+                return [f"regular_price {regular:g} of product {item['id']}, which has no price: give its price too "
+                        "(price, the one it sells at)"]
+            if regular <= price:
+                return [f"regular_price {regular:g} is not above product {item['id']}'s price {price:g}: a regular "
+                        "price is the one before a sale, above the price it sells at; give a lower price with it, or "
+                        "regular_price null for no sale"]
+        elif PRICE in out:
+            before = price_of({PRICE: item.get(REGULAR_PRICE)})
+            if math.isfinite(before) and math.isfinite(price) and before <= price:
+                out[REGULAR_PRICE] = math.nan
+                said.append(f"product {item['id']} is no longer on sale: its price {price:g} is not below its regular "
+                            f"price {before:g}, which was taken away with it")
+        return []
 
     def _unknown_label(self, field: str, value: str) -> str:
         """Why ``value`` is refused as ``field``: no product has it; the close values, and the known ones where

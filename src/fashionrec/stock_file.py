@@ -51,6 +51,10 @@ class LevelsFile:
     # The lines that cannot be read, left out where the caller asked to skip them (--skip-unknown), as the loader says
     # each ("line 346 (id abc): id 'abc' is not an integer"); else they refuse the file (stop 76).
     unread_lines: list[str] = field(default_factory=list)
+    # {id as written: (price, regular price), NaN for none} where the file has a price column, read as a build reads
+    # them (export_prices.file_prices: a sale's dates, a compare-at price); None where it has none (stop 77: an
+    # export's prices were read past, so a sale that ended stayed on until a rebuild).
+    prices: dict[str, tuple[float, float]] | None = None
 
     def said(self) -> str:
         """How the file was read, in words ("" where as written: no mapping, no sizes folded)."""
@@ -174,6 +178,9 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None,
     beside = [f"{', '.join(map(repr, report.stock_beside))} read beside the level, as a build reads "
               f"{'them' if len(report.stock_beside) != 1 else 'it'} (not tracked, sold at 0 or in stock: available)"
               ] if report.stock_beside else []
+    from fashionrec.export_prices import file_prices
+
+    priced = file_prices(table, report)
     return LevelsFile(levels=dict(zip(ids, cells.map(lambda v: v or None), strict=True)),
                       stock_column=report.stock_column, column_map=mapped, variant_column=report.variant_column,
                       folded_lines=len(report.variant_lines_folded),
@@ -184,4 +191,5 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None,
                       unread_lines=[line.strip() for line in report.rejected_lines(len(report.rows_rejected))],
                       as_written={written.get(i, str(i)): text for text, i in report.ids_written_otherwise.items()},
                       hidden=dict(zip(ids, (i in report.hidden for i in table["id"]), strict=True))
-                      if report.visibility_columns else None)
+                      if report.visibility_columns else None,
+                      prices=dict(zip(ids, zip(*priced, strict=True), strict=True)) if priced is not None else None)

@@ -38,6 +38,10 @@ class ItemEdit(BaseModel):
     # Strict: JSON's true was read as a price of 1 (lax float), where a Python caller's True is refused.
     price: Annotated[StrictStr | StrictInt | StrictFloat | None, Field(
         description="1299, '₹1,299' or '1.299,00', read as styles.csv's price column is.")] = None
+    # Null ends a sale (no regular price), where null is no value to set for the other fields.
+    regular_price: Annotated[StrictStr | StrictInt | StrictFloat | None, Field(
+        description="The price before a sale, above the price (shown struck through beside it); null: not on sale. "
+        "One at or below the price is refused; a price edited to or above it ends the sale.")] = None
     allow_new_values: bool = Field(False, description="Accept a gender, category, type, colour, usage or season "
                                    "no product has yet (else refused as a likely typo).")
 

@@ -290,6 +290,9 @@ def add_item(
     price: Annotated[str | None, Form(max_length=50, description="Its price, where the shop's catalogue has "
                                       "prices (a filter for 'shirts under 500' and on its card): 1299, ₹1,299 or "
                                       "1.299,00, read as styles.csv's price column is.")] = None,
+    regular_price: Annotated[str | None, Form(max_length=50, description="Its regular price while on sale, above "
+                                              "its price (shown struck through beside it), read as price is.")
+                             ] = None,
     # Text, read as styles.csv's stock column is (a number or yes/no): refused before any work, a 422 that says so.
     stock: Annotated[str | None, Form(max_length=50, description="Its stock level: a whole number (0 is sold "
                                       "out: left out of every list unless include_sold_out) or yes/no; left out, "
@@ -308,7 +311,8 @@ def add_item(
     metadata = {k: v for k, v in dict(
         productDisplayName=productDisplayName, gender=gender, masterCategory=masterCategory,
         subCategory=subCategory, articleType=articleType, baseColour=baseColour, season=season,
-        year=year, usage=usage, id=id, price=price, stock=stock).items() if v not in (None, "")}
+        year=year, usage=usage, id=id, price=price, regular_price=regular_price, stock=stock).items()
+        if v not in (None, "")}
     if id is not None and sent is not None:
         metadata[ID_AS_WRITTEN] = sent
     warnings: list[str] = []
