@@ -296,10 +296,41 @@ def test_a_shop_on_sale_says_it_in_the_api_the_cards_and_text_search(priced_inde
                 nxt = re.search(r'<a href="([^"]+)" rel="next"', page)
                 page = client.get(html.unescape(nxt.group(1))).text if nxt else ""
             assert listed == on_sale, (words, listed, on_sale)
+        # The page's own "On sale" box (stop 77, h77sale: a shopper had to type the words): ticked, the products on
+        # sale alone, every page's links keeping it; a price box beside it bounds it too.
+        page = client.get("/").text
+        assert 'name="on_sale" value="true" aria-describedby="filter-help" data-autosubmit>' in page
+        for params in ({"on_sale": "true"}, {"q": "shirts", "on_sale": "true"}):
+            page, listed = client.get("/", params=params).text, set()
+            assert f'id="count">{len(on_sale)} item' in page and "data-autosubmit checked>" in page, params
+            while page:
+                listed |= {int(i) for i in re.findall(r'class="card" href="[^"]*/item/(\d+)', page)}
+                nxt = re.search(r'<a href="([^"]+)" rel="next"', page)
+                assert nxt is None or "on_sale=true" in nxt.group(1)
+                page = client.get(html.unescape(nxt.group(1))).text if nxt else ""
+            assert listed == on_sale, (params, listed, on_sale)
+        cheap = {i for i in on_sale if float(items.loc[items["id"] == i, "price"].iloc[0]) <= price}
+        page = client.get("/", params={"on_sale": "true", "max_price": str(price)}).text
+        assert f'id="count">{len(cheap)} item' in page
+        # The API's browse and text search take it too.
+        body = client.get("/api/items", params={"on_sale": "true", "limit": 50}).json()
+        assert {i["id"] for i in body["items"]} == on_sale and body["total"] == len(on_sale), body
+        body = client.get("/api/search/text", params={"q": "shirts", "on_sale": "true", "k": 50}).json()
+        assert {r["id"] for r in body["results"]} == on_sale, body
     # The CLI's JSON, as the API's answer (it took the price alone of the words' filters).
     out = CliRunner().invoke(app, ["recommend", "text", "shirts on sale", "--index", str(index), "-k", "50", "--json"])
     answer = json.loads(out.output)
     assert {r["id"] for r in answer["results"]} == on_sale and answer["left_out"] == [], out.output
+
+
+def test_a_shop_without_a_sale_has_no_on_sale_box_and_its_api_says_so(priced_client):
+    # Stop 77, h77sale: the box is offered only where a product is on sale; an old link's is said, left out.
+    page = priced_client.get("/").text
+    assert 'name="on_sale"' not in page
+    page = priced_client.get("/", params={"on_sale": "true"}).text
+    assert "No product of the catalogue is on sale now, so the On sale filter was left out." in page
+    r = priced_client.get("/api/items", params={"on_sale": "true"})
+    assert r.status_code == 422 and "no product is on sale" in r.json()["detail"], r.text
 
 
 def test_the_catalogue_page_filters_by_price_and_its_cards_show_it(priced_client):
@@ -377,8 +408,18 @@ def test_a_product_added_with_a_price_is_found_by_it_and_keeps_it_through_a_rebu
         for bad in ("-1", "free", "nan"):
             r = c.post("/api/items", files={"image": photo}, data={**meta, "price": bad}, headers={"X-API-Key": "k"})
             assert r.status_code == 422 and "price" in r.json()["detail"], (bad, r.text)
-        new = c.post("/api/items", files={"image": photo}, data=meta, headers={"X-API-Key": "k"}).json()["id"]
-        assert c.get(f"/api/items/{new}").json()["price"] == 450
+        # A regular price beside it (stop 77, h77sale: an added product took none), checked above the price.
+        r = c.post("/api/items", files={"image": photo}, data={**meta, "regular_price": "300"},
+                   headers={"X-API-Key": "k"})
+        assert r.status_code == 422 and "regular_price 300 is not above" in r.json()["detail"], r.text
+        new = c.post("/api/items", files={"image": photo}, data={**meta, "regular_price": "650"},
+                     headers={"X-API-Key": "k"}).json()["id"]
+        item = c.get(f"/api/items/{new}").json()
+        assert (item["price"], item["regular_price"], item["on_sale"]) == (450, 650, True)
+        # ... and by an edit: none ends the sale; another sets it (PATCH, as `index edit --regular-price`).
+        for regular, on_sale in ((None, False), (700, True)):
+            r = c.patch(f"/api/items/{new}", json={"regular_price": regular}, headers={"X-API-Key": "k"})
+            assert r.status_code == 200 and r.json()["item"]["on_sale"] is on_sale, r.text
         found = c.get("/api/search/text", params={"q": "shirts under 500", "k": 50}).json()["results"]
         assert new in [r["id"] for r in found]
         found = c.get("/api/search/text", params={"q": "shirts over 500", "k": 50}).json()["results"]
@@ -386,7 +427,7 @@ def test_a_product_added_with_a_price_is_found_by_it_and_keeps_it_through_a_rebu
     # A rebuild carries the added product over, its price with it.
     Recommender.build(load_catalog(shop[0], progress=False), Tagger.load(tiny_tagger_path()), live, progress=False)
     items = pd.read_csv(live / "items.csv").set_index("id")
-    assert items.loc[new, "price"] == 450
+    assert items.loc[new, "price"] == 450 and items.loc[new, "regular_price"] == 700
 
 
 def test_a_price_given_to_an_add_is_read_as_styles_csv_reads_it(priced_index, fixture_dir, tmp_path):
@@ -1307,3 +1348,75 @@ def test_several_currencies_are_said_at_a_load_and_rupees_written_three_ways_are
     (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName,price_inr\n" + rupees
                                          + "9,Shirts,US Shirt,$25\n", encoding="utf-8")
     assert load_catalog(tmp_path, progress=False, warn=False).report.price_currency == ""
+
+
+def _export(shop: Path, to: Path, compare_at: dict[int, float], prices: dict[int, float] | None = None) -> Path:
+    """The priced shop's styles.csv as a shop's export: a stock column, a "Variant Compare At Price" for the ids of
+    ``compare_at`` (a Shopify sale), and ``prices`` replacing theirs."""
+    table = pd.read_csv(shop / "styles.csv", dtype=str, keep_default_na=False)
+    for i, price in (prices or {}).items():
+        table.loc[table["id"] == str(i), "price"] = f"{price:g}"
+    table["stock"] = "5"
+    table["Variant Compare At Price"] = [f"{compare_at[int(i)]:g}" if int(i) in compare_at else ""
+                                         for i in table["id"]]
+    table.to_csv(to, index=False)
+    return to
+
+
+def test_index_stock_from_a_newer_export_sets_its_prices_and_sales_the_hands_standing(priced_index, shop, tmp_path,
+                                                                                   monkeypatch):
+    # Stop 77, h77sale: `index stock --from` set stock and visibility alone, so a sale that started or ended, or a
+    # new price, changed nothing until a rebuild. The export's prices now go in as a build reads them, said; a price
+    # set by hand stands while the export gives the one it replaced (a rebuild's rule, product_edits).
+    folder, given = shop
+    index = tmp_path / "index"
+    shutil.copytree(priced_index, index)
+    items = pd.read_csv(index / "items.csv")
+    shirts = [int(i) for i in items.loc[(items["articleType"] == "Shirts") & items["price"].notna(), "id"]]
+    others = [int(i) for i in items.loc[(items["articleType"] != "Shirts") & items["price"].notna(), "id"]]
+    s1, s2, s3, s4 = shirts[:4]
+    first = {s: given[s] + 1000 for s in (s1, s2, s3)}
+    runner = CliRunner()
+
+    def stock_from(export: Path) -> dict:
+        out = runner.invoke(app, ["index", "stock", "--index", str(index), "--from", str(export), "--skip-unknown",
+                                  "--json"])
+        assert out.exit_code == 0, out.output
+        return json.loads(out.output)
+
+    said = stock_from(_export(folder, tmp_path / "v1.csv", first))
+    assert said["sales_started"] == sorted(first) and said["prices_changed"] == [], said
+    with TestClient(create_app(Settings(index_dir=index))) as client:
+        assert client.get(f"/api/items/{s1}").json()["regular_price"] == first[s1]
+        # Hand edits: h1's price, which the next export leaves as the build read it; h2's, which it changes.
+        h1, h2, p5 = others[:3]
+        for item_id, price in ((h1, 11), (h2, 22)):
+            out = runner.invoke(app, ["index", "edit", str(item_id), "--price", str(price), "--index", str(index)])
+            assert out.exit_code == 0, out.output
+        # The newer export: s1's sale ended (sold at its regular price again, no compare-at price), s4's started, p5
+        # and h2 repriced.
+        second = {s2: first[s2], s3: first[s3], s4: given[s4] + 500}
+        export = _export(folder, tmp_path / "v2.csv", second,
+                         {s1: first[s1], p5: given[p5] + 1, h2: given[h2] + 2})
+        out = runner.invoke(app, ["index", "stock", "--index", str(index), "--from", str(export), "--skip-unknown"])
+        assert out.exit_code == 0, out.output
+        said = " ".join(out.output.split())
+        assert f"3 prices changed, 1 sale ended ({s1}), 1 sale started ({s4})" in said, said
+        assert "kept 1 price set by hand" in out.output and f"{h2} price {given[h2] + 2!r}" in out.output, out.output
+        # The server loads it as it loads a stock change.
+        assert client.app.state.service.reload_if_changed()
+        got = {i: client.get(f"/api/items/{i}").json() for i in (s1, s4, p5, h1, h2)}
+        assert (got[s1]["price"], got[s1]["on_sale"], got[s1]["regular_price"]) == (given[s1] + 1000, False, None)
+        assert (got[s4]["on_sale"], got[s4]["regular_price"]) == (True, given[s4] + 500)
+        assert (got[p5]["price"], got[h1]["price"], got[h2]["price"]) == (given[p5] + 1, 11, given[h2] + 2)
+    # The same export again: nothing changes, h1's hand price still standing.
+    said = stock_from(export)
+    assert said["prices_changed"] == [] and said["prices_kept_by_hand"] == [h1], said
+    # A regular price by hand (stop 77: `index edit` took none): one at or below the price refused, saying so; a
+    # price edited to its regular price ends the sale, said.
+    out = runner.invoke(app, ["index", "edit", str(h1), "--regular-price", "5", "--index", str(index)])
+    assert out.exit_code == 2 and "regular_price 5 is not above product" in " ".join(out.output.split()), out.output
+    out = runner.invoke(app, ["index", "edit", str(h1), "--regular-price", "40", "--index", str(index), "--json"])
+    assert json.loads(out.output)["item"]["on_sale"] is True, out.output
+    out = runner.invoke(app, ["index", "edit", str(s4), "--price", str(given[s4] + 500), "--index", str(index)])
+    assert out.exit_code == 0 and f"product {s4} is no longer on sale" in " ".join(out.output.split()), out.output

@@ -39,6 +39,7 @@ from fashionrec.errors import (
     ModelError,
     VectorIndexError,
 )
+from fashionrec.item_tables import SALE_FILTER
 from fashionrec.rwlock import RWLock  # noqa: F401 - the server's lock, and tests import it from here
 from fashionrec.stock import showing_sold_out, sold_out_shown
 from fashionrec.visibility import answering_anyone
@@ -302,9 +303,13 @@ def parse_filters(
     baseColour: str | None = None,
     usage: str | None = None,
     season: str | None = None,
+    on_sale: Annotated[bool, Query(description="Where the shop's export gives regular prices: only the products on "
+                                   "sale, priced below their regular price (false, or left out: any).")] = False,
 ) -> dict[str, str]:
     """Query filters -> ``{column: value}``; empty values mean "any"; unknown values are a 422, and so is a
-    filter given twice (``baseColour=White&baseColour=Black`` kept the last without a word)."""
+    filter given twice (``baseColour=White&baseColour=Black`` kept the last without a word). ``on_sale=true`` the
+    products on sale (stop 77: "on sale" was a filter of text search's words alone), a 422 where the index keeps
+    no regular prices."""
     twice = sorted(k for k in FILTER_KEYS if len(request.query_params.getlist(k)) > 1)
     if twice:
         raise BadInputError(f"{', '.join(twice)} given more than once: a filter takes one value")
@@ -312,7 +317,8 @@ def parse_filters(
                  articleType=articleType, baseColour=baseColour, usage=usage, season=season)
     # Blank means "any"; the recommender canonicalises the rest and refuses unknown values (BadInputError).
     with service.reading():     # its tables of values change when a product goes in or out
-        return service.rec.check_filters({k: v for k, v in given.items() if v and v.strip()})
+        return service.rec.check_filters({k: v for k, v in given.items() if v and v.strip()}
+                                         | ({SALE_FILTER: True} if on_sale else {}))
 
 
 Filters = Annotated[dict[str, str], Depends(parse_filters)]

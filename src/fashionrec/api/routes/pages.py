@@ -161,6 +161,8 @@ templates.env.filters["price"] = price_said      # a shop's price on a card: "1,
 templates.env.globals["percent_off"] = percent_off
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 24
+# What a ticked box sends: its value ("true", the page's), or a browser's "on" for one without a value.
+TICKED = frozenset({"true", "1", "on", "yes"})
 MAX_QUERY = 200
 # A longer one typed into the address bar (or pasted from elsewhere) is cut to MAX_QUERY and said, not an error
 # page without a search box ("That address is not valid", a shopper trial).
@@ -213,6 +215,9 @@ def catalogue_page(
     boxed_by: Annotated[str, Query(alias="worded", max_length=MAX_QUERY, description="The price words of the search "
                                    "in ``searched`` that set the sort and price boxes (the page's form sends them)")
                         ] = "",
+    # The "On sale" box (stop 77), where the catalogue has products on sale: text, as the price boxes are ("true").
+    on_sale_box: Annotated[str, Query(alias="on_sale", max_length=10, description="'true': only products on sale, "
+                                      "priced below their regular price")] = "",
 ):
     # Filters come straight from the query string; a value the catalogue lacks is dropped with a notice
     # rather than an error page, since it usually comes from an old bookmark.
@@ -355,6 +360,18 @@ def catalogue_page(
                                        f"; these are the products for {_quoted(unpriced)}."))
         if has_prices:
             query, priced = unpriced, []
+    # The "On sale" box (stop 77: a shopper had to type "on sale"), offered where a product is on sale now; ticked in
+    # an old link where none is, said and left out, as a filter value the catalogue lacks is.
+    with service.reading():
+        sale_rows = service.rec.on_sale()
+    any_on_sale = sale_rows is not None and bool(sale_rows.any())
+    sale_box = on_sale_box.strip().casefold() in TICKED
+    if sale_box and any_on_sale:
+        price[SALE_FILTER] = True
+    elif sale_box:
+        notices.append("No product of the catalogue is on sale now, so the On sale filter was left out.")
+        sale_box = False
+    boxed_sale = {"on_sale": "true"} if sale_box else {}
     if bounded:
         # The page's price boxes and the words' price both bound it ("shirts under 500" with Min price 300).
         both = price_overlap(bounded, price.get("price"))
@@ -384,7 +401,7 @@ def catalogue_page(
         (stop 73, a shopper's trial)."""
         kept = _respelt(q, read, sure) or " ".join([sure, *used, *on_sale, *priced, *sized, *ranked])
         return RedirectResponse(sold_out_kept(f"{root}/?" + urlencode(
-            {**chosen, "q": kept, "corrected": read, **_price_params(sort_by, bounded),
+            {**chosen, "q": kept, "corrected": read, **_price_params(sort_by, bounded), **boxed_sale,
              **({"page": page} if page > 1 else {})})), status_code=303)
     shares = SHARE.findall(query)
     if shares:
@@ -603,7 +620,7 @@ def catalogue_page(
         if facets is None:     # counts per filter value under the other choices, the search words and the price
             # (without the price, "shirts under 1000" listed 11 shirts beside "Shirts (24)": a new user's trial)
             facets = service.rec.facets(with_price() or {}, query if total else None)
-    if on_sale and not total and not query:
+    if (on_sale or sale_box) and not total and not query:
         # "sale" under Gender: Men where no men's product is on sale: an empty page, nothing said of why.
         notices.append("No product on sale matches " + (", ".join(f"{LABELS[k]}: {v}" for k, v in chosen.items())
                                                          or "the price chosen") + ".")
@@ -620,7 +637,7 @@ def catalogue_page(
     # was in the search's own order).
     linked = with_sale(" ".join([*worded[2], query]) if worded and not strict and query else query)
     current = {**chosen, **({"q": linked} if linked else {}), **({"searched": query} if query and chosen else {}),
-               **_price_params(in_order, in_force)}
+               **_price_params(in_order, in_force), **boxed_sale}
     # The price words that filled the boxes, for the form: a new search typed under them leaves them out.
     from_words = " ".join([*(used if in_force and not bounded else []),
                            *(worded[2] if worded and strict and not sort_by else [])]) or carried
@@ -648,7 +665,7 @@ def catalogue_page(
             # 68's integration review).
             kids = {**kids, "url": f"{root}/?" + urlencode(
                 {**{k: v for k, v in kids["rest"].items() if k not in price}, "q": kids["words"],
-                 **_price_params(in_order, in_force)})}
+                 **_price_params(in_order, in_force), **boxed_sale})}
 
     def page_url(n: int) -> str:
         return f"{root}/?" + urlencode({**current, **({"closest": query} if closest else {}),
@@ -762,7 +779,8 @@ def catalogue_page(
                     # filter a link: "choose Season: Summer" sent a phone shopper to the folded Filters and the
                     # seventh list in them (a shopper's trial, stop 66).
                     narrowed = f"{root}/?" + urlencode({**chosen, key: value, "q": with_sale(query), "searched": query,
-                                                        **_price_params(sort_by, price.get("price"))})
+                                                        **_price_params(sort_by, price.get("price")),
+                                                        **boxed_sale})
                     # One of them said as one: "1 of these 898 are filed under Formal and rank higher; show only
                     # those 1" for "office bag men" (a shopper's trial, stop 72).
                     one = having == 1
@@ -817,6 +835,7 @@ def catalogue_page(
         "chosen": chosen, "q": query, "box_q": with_sale(query), "notices": notices, "max_query": MAX_QUERY,
         # The sort and the price boxes, shown only where the catalogue has prices (stop 64).
         "has_prices": has_prices, "has_years": has_years, "sort": in_order or "", "worded": from_words,
+        "any_on_sale": any_on_sale, "sale_box": sale_box,
         "min_price": _price_params(None, in_force).get("min_price", ""),
         "max_price": _price_params(None, in_force).get("max_price", ""),
         "few_url": few_url, "closest": query if closest else "", "suggestion": suggestion,

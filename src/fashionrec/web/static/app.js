@@ -238,6 +238,13 @@
     });
     return function () { return stepping; };
   }
+  // The "On sale" box (stop 77) applies on ticking it, as a filter's list does on choosing.
+  document.querySelectorAll("input[type=checkbox][data-autosubmit]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      try { sessionStorage.setItem("fashionrec-filters-open", "1"); } catch (e) { /* storage off */ }
+      submitClean(box.form);
+    });
+  });
   document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
     var byKey = false, applied = sel.value, stepped = stepper(sel), name = sel.getAttribute("aria-label");
     Array.prototype.forEach.call(sel.options, function (o) { o.setAttribute("data-text", o.text); });
