@@ -61,7 +61,7 @@ def test_a_woocommerce_row_whose_sale_is_not_on_today_is_read_at_its_regular_pri
     assert not {"Date sale price starts", "Date sale price ends"} & set(report.ignored_columns)
     line = next(x for x in report.summary_lines() if x.startswith("sale dates"))
     assert f"3 rows whose 'Sale price' is not on {today} by its sale dates (id 1 ended {soon}" in line
-    assert "read at 'Regular price'" in line and "rebuild it" in line and "id 5: 'soon' is no date" in line
+    assert "read at 'Regular price'" in line and "index stock --from EXPORT" in line and "id 5: 'soon' is no date" in line
     said = json.loads(json.dumps(report.to_dict(), default=str))     # data check --json's fields
     assert said["sale_not_on"]["2"] == f"starts {later}" and said["sale_dates_read_on"] == str(today)
 
@@ -86,3 +86,21 @@ def test_a_woocommerce_sale_price_above_the_regular_price_is_no_sale(tmp_path: P
     assert report.sale_above_regular == {1: ("2999", "1999")} and report.on_sale_ids == [3]
     line = next(x for x in report.summary_lines() if x.startswith("sale above regular"))
     assert "(id 1: 2999 above 1999)" in line and "read at 'Regular price'" in line and "correct the sale price" in line
+
+
+def test_index_stock_from_reads_an_exports_prices_by_their_sale_dates(tmp_path: Path) -> None:
+    # Stop 77, h77sale: `index stock --from` of a newer export set its levels alone, so a sale that ended since the
+    # build kept its sale price until a rebuild. Its prices are read as a build reads them: by the sale dates.
+    from fashionrec.stock_file import read_levels_file
+
+    today = date.today()
+    past, soon, later = (today - timedelta(days=40)), (today - timedelta(days=5)), (today + timedelta(days=30))
+    export = tmp_path / "wc-product-export.csv"
+    export.write_text(",".join(["ID", "Type", "Name", *HEADER[2:], "Stock"]) + "\n"
+                      f"1,simple,Blue Shirt,199,1999,{past},{soon},4\n"       # ended five days ago
+                      f"2,simple,Red Shirt,199,2499,{later},,4\n"             # starts next month
+                      f"3,simple,Green Shirt,199,999,{past},{later},4\n"      # on today
+                      "4,simple,Grey Shirt,,899,,,4\n", encoding="utf-8")    # no sale
+    read = read_levels_file(export)
+    assert {k: tuple(None if v != v else v for v in pair) for k, pair in read.prices.items()} == {
+        "1": (1999, None), "2": (2499, None), "3": (199, 999), "4": (899, None)}

@@ -783,8 +783,9 @@ class DataReport:
             which = first_few([f"id {self.named([i])[0]} {why}" for i, why in self.sale_not_on.items()], 10)
             said.append(f"{k} row{'s' if k != 1 else ''} whose {self.price_column!r} is not on "
                         f"{self.sale_dates_read_on} by its sale dates ({which}): read at "
-                        f"{self.price_fallback_column!r}; the dates are read when the index is built, so rebuild it "
-                        "(`fashionrec index build`) when a sale starts or ends")
+                        f"{self.price_fallback_column!r}; the dates are read when the index is built or its "
+                        "prices set from the export (`fashionrec index stock --from EXPORT`, stop 77), so run one "
+                        "of them when a sale starts or ends")
         if self.sale_dates_invalid:
             k = len(self.sale_dates_invalid)
             which = first_few([f"id {self.named([i])[0]}: {why}" for i, why in self.sale_dates_invalid.items()], 10)

@@ -320,7 +320,8 @@ class ProductEdits:
                         done.kept_by_hand.append(item_id)
                     else:       # the export gives the hand's value, or a newer one: no edit any more
                         if stands == NEWER:
-                            done.file_won.append(f"{item_id} {name} {plain(now[j])!r} (edited to {last!r})")
+                            done.file_won.append(f"{self.id_said(item_id)} {name} {plain(now[j])!r} (edited to "
+                                                 f"{last!r})")
                         del fields[name]
                         if not fields:
                             record.pop(str(item_id))
@@ -478,7 +479,7 @@ class ProductEdits:
             if regular <= price:
                 return [f"regular_price {regular:g} is not above product {item['id']}'s price {price:g}: a regular "
                         "price is the one before a sale, above the price it sells at; give a lower price with it, or "
-                        "regular_price null for no sale"]
+                        "no regular price for no sale (API: null; CLI: --regular-price none)"]
         elif PRICE in out:
             before = price_of({PRICE: item.get(REGULAR_PRICE)})
             if math.isfinite(before) and math.isfinite(price) and before <= price:

@@ -5,7 +5,8 @@ A WooCommerce shop schedules a sale: its export writes the "Sale price" beside t
 sells at the "Regular price" outside them. The loader read the sale price whatever the dates said, so a sale that had
 ended, or one set to start next month, was the price shown, filtered on ("jeans under 1000") and sorted by (a new
 user's trial: 2 of 282 products at 199 instead of 1,999 and 2,499). The dates are read on the day of the build; a
-build does not change prices as the days go by, so the shop rebuilds when a sale starts or ends (data check says so).
+build does not change prices as the days go by, so the shop rebuilds, or sets the export's prices again (`index stock
+--from`, stop 77), when a sale starts or ends (data check says so).
 
 Example::
 
