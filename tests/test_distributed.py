@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
+
+from fashionrec.cli import app
 
 pytestmark = pytest.mark.slow
 
@@ -22,6 +25,7 @@ def _command(fixture_dir: Path, out: Path, *extra: str, module: bool = False) ->
 
 
 ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
+runner = CliRunner()
 
 
 def _train(fixture_dir: Path, out: Path, *extra: str, module: bool = False) -> subprocess.CompletedProcess:
@@ -29,16 +33,16 @@ def _train(fixture_dir: Path, out: Path, *extra: str, module: bool = False) -> s
                           timeout=600, env=ENV)
 
 
-def _train_side_by_side(*runs: tuple) -> list[subprocess.CompletedProcess]:
-    """``_train(*run)`` for each of ``runs``, all started at once (each is mostly Python and torch starting up,
-    so they overlap on the cores a machine has; one after the other they took 35 s)."""
-    procs = [subprocess.Popen(_command(*run), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
-             for run in runs]
-    done = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=600)
-        done.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
-    return done
+def _train_here(monkeypatch, capfd, fixture_dir: Path, out: Path, *extra: str) -> tuple[int, str]:
+    """``fashionrec train ... --nproc 2`` started from this process (CliRunner) as from a shell: its exit code and
+    all it said, torchrun's processes' output included (``capfd``). A process of its own to start torchrun spent
+    about 5 CPU s importing torch and fashionrec again (stop 77, the suite's time)."""
+    args = _command(fixture_dir, out, "--nproc", "2", *extra)[3:]
+    monkeypatch.setattr(sys, "argv", ["fashionrec", *args])        # what torchrun's processes are given
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    capfd.readouterr()
+    done = runner.invoke(app, args)
+    return done.exit_code, done.output + "".join(capfd.readouterr())
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +60,19 @@ def _failure(stderr: str) -> str:
 
 
 def test_two_process_ddp_matches_one_process(fixture_dir, tmp_path, ddp_run):
-    one = _train(fixture_dir, tmp_path / "one")
+    # The one process is this one (`fashionrec train` without --nproc trains in the process that runs it): a
+    # process of its own spent about 5 CPU s importing torch and fashionrec again (stop 77, the suite's time). On
+    # one thread, as each of the two processes trains (OMP_NUM_THREADS=1, ENV).
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        one = runner.invoke(app, _command(fixture_dir, tmp_path / "one")[3:])
+    finally:
+        torch.set_num_threads(threads)
     two_dir, two = ddp_run
-    assert one.returncode == 0, one.stderr[-2000:]
+    assert one.exit_code == 0, one.output[-2000:]
     assert two.returncode == 0, _failure(two.stderr)
     r1 = pd.read_csv(tmp_path / "one" / "results.csv")
     r2 = pd.read_csv(two_dir / "results.csv")
@@ -77,43 +91,47 @@ def test_two_process_ddp_matches_one_process(fixture_dir, tmp_path, ddp_run):
     assert (tmp_path / "one" / "split.csv").read_text() == (two_dir / "split.csv").read_text()
 
 
-def test_a_ddp_run_says_its_warning_once_not_once_per_process(fixture_dir, tmp_path):
+def test_a_ddp_run_says_its_warning_once_not_once_per_process(fixture_dir, tmp_path, monkeypatch, capfd):
     # 8 of the fixture's 136 training products are left out of the one epoch's batches of 32: each of the two
     # processes said so, the same line twice (an ML engineer's trial of `--nproc 2`, stop 74).
-    run = _train(fixture_dir, tmp_path / "two", "--nproc", "2", "--epochs", "1", "--batch-size", "32")
-    assert run.returncode == 0, _failure(run.stderr)
-    said = run.stdout + run.stderr
+    code, said = _train_here(monkeypatch, capfd, fixture_dir, tmp_path / "two", "--epochs", "1", "--batch-size", "32")
+    assert code == 0, _failure(said)
     assert said.count("training products are left out of each epoch") == 1, said[-3000:]
 
 
-def test_ddp_rejects_what_it_cannot_split(fixture_dir, tmp_path):
+def test_ddp_rejects_what_it_cannot_split(fixture_dir, tmp_path, monkeypatch, capfd):
     # Said once, before any process starts: each process said it, then torchrun's traceback, exit 1.
-    # Each refusal into its own folder, as the five commands run side by side.
+    # Each refusal into its own folder.
     refusals = ((["--batch-size", "33"], "divisible"),
                 (["--balance", "sampler"], "(--balance sampler) is not supported"),
                 (["--resume"], "state.pt not found"))
     # A training into the folder now: said once, exit 2, not by rank 0 under torchrun's traceback (a scale-out
     # trial).
+    # `fashionrec train --nproc 2` run here, in this process (CliRunner): the refusals come before torchrun starts
+    # any process, so five processes of their own only imported torch and fashionrec again, about 5 CPU s each
+    # (stop 77, the suite's time). Where a refusal came after the start again, torchrun's exit code (1, not 2)
+    # and its traceback on this process's standard error (capfd) would say so.
     from filelock import FileLock
 
+    def refused(data: Path, out: Path, *extra: str) -> str:
+        code, said = _train_here(monkeypatch, capfd, data, out, *extra)
+        assert code == 2, said[-2000:]
+        return said
+
     with FileLock(tmp_path / ".busy.train.lock"):
-        *bads, busy, missing = _train_side_by_side(
-            *((fixture_dir, tmp_path / f"bad{i}", "--nproc", "2", *flags) for i, (flags, _) in enumerate(refusals)),
-            (fixture_dir, tmp_path / "busy", "--nproc", "2"),
-            (tmp_path / "no-such-folder", tmp_path / "bad", "--nproc", "2"))
-    for i, ((_, why), bad) in enumerate(zip(refusals, bads, strict=True)):
-        said = bad.stdout + bad.stderr
-        assert bad.returncode == 2 and said.count("error:") == 1, said[-2000:]
+        *bads, busy, missing = (
+            *(refused(fixture_dir, tmp_path / f"bad{i}", *flags) for i, (flags, _) in enumerate(refusals)),
+            refused(fixture_dir, tmp_path / "busy"), refused(tmp_path / "no-such-folder", tmp_path / "bad"))
+    for i, ((_, why), said) in enumerate(zip(refusals, bads, strict=True)):
+        assert said.count("error:") == 1, said[-2000:]
         assert why in said and "Traceback" not in said
         assert not (tmp_path / f"bad{i}").exists()
-    said = busy.stdout + busy.stderr
-    assert busy.returncode == 2 and said.count("error:") == 1 and "another `fashionrec train`" in said, said[-2000:]
-    assert "Traceback" not in said
-    said = missing.stdout + missing.stderr
-    assert missing.returncode == 2 and said.count("does not exist") == 1 and "Traceback" not in said
+    assert busy.count("error:") == 1 and "another `fashionrec train`" in busy, busy[-2000:]
+    assert "Traceback" not in busy
+    assert missing.count("does not exist") == 1 and "Traceback" not in missing
 
 
-def test_a_resumed_ddp_run_equals_one_never_stopped(fixture_dir, tmp_path, ddp_run):
+def test_a_resumed_ddp_run_equals_one_never_stopped(fixture_dir, tmp_path, ddp_run, monkeypatch, capfd):
     # state.pt keeps rank 0's random stream only: resumed under torchrun, a run drifted from one never stopped
     # after the epoch it resumed at (a scale-out trial). Each process now draws its stream from the seed per epoch.
     import signal
@@ -135,8 +153,8 @@ def test_a_resumed_ddp_run_equals_one_never_stopped(fixture_dir, tmp_path, ddp_r
     run.wait(timeout=120)
     done = len(pd.read_csv(results))
     assert 1 <= done < 3, done
-    resumed = _train(fixture_dir, tmp_path / "cut", "--nproc", "2", "--resume")
-    assert resumed.returncode == 0, _failure(resumed.stderr)
+    code, said = _train_here(monkeypatch, capfd, fixture_dir, tmp_path / "cut", "--resume")
+    assert code == 0, _failure(said)
     a, b = (pd.read_csv(r / "results.csv").drop(columns=["seconds"]) for r in (full, tmp_path / "cut"))
     assert len(a) == 3
     pd.testing.assert_frame_equal(a, b)
