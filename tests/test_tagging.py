@@ -548,3 +548,25 @@ def test_top_k_with_a_csv_is_said_not_dropped(fixture_dir, tmp_path):
         warnings.simplefilter("error")              # JSON Lines uses it: no warning
         result.write(tmp_path / "w.jsonl", top_k=2)
     assert len(json.loads((tmp_path / "w.jsonl").read_text())["labels"]["articleType"]["top"]) == 2
+
+
+def test_a_catalogue_photo_unsure_as_it_came_stays_flagged_when_read_upside_down_surer(fixture_dir, shipped, tmp_path,
+                                                                                    monkeypatch):
+    # Stop 77 (an ML engineer's trial): a tall catalogue photo unsure as it came and read upside down surer lost its
+    # review flag (a sandal, "Sandals 0.50" as it came, went out as "Heels 0.83"), where one read cropped kept it.
+    import fashionrec.tagging as tagging
+    from fashionrec.view_choice import UPSIDE_DOWN, ViewReading
+
+    shutil.copy(fixture_dir / "images" / "12933.jpg", tmp_path / "a.jpg")
+
+    def upside_down_surer(tagger, raw, worth, again):
+        probs = {h: np.asarray(p[:1]).copy() for h, p in raw.items()}
+        sure = np.full_like(probs["articleType"], 1e-6)
+        sure[0, 1] = 1.0                                   # another type, surely, upside down
+        probs["articleType"] = sure / sure.sum()
+        return {0: ViewReading(probs, UPSIDE_DOWN, reframed=False, disputed=False, unsure_as_is=0.5)}
+
+    monkeypatch.setattr(tagging, "look_again", upside_down_surer)
+    row = tag([tmp_path], tagger=shipped, progress=False).table.iloc[0]
+    assert row["turned"] == UPSIDE_DOWN and row["articleType_prob"] >= 0.8
+    assert row["review"]
