@@ -109,6 +109,18 @@ def test_every_head_gets_a_per_class_report_as_scikit_learn_gives_it(fixture_dir
         assert rows.loc[rows["predicted"] == 0, "precision"].isna().all()
         assert rows.loc[rows["predicted"] > 0, "precision"].notna().all()
     assert json.loads((tmp_path / "eval" / "metrics.json").read_text())["attributes"]["baseColour"]["per_class"]
+    # Stop 77 (an ML engineer's trial): no number said what share a threshold auto-accepts and how often those are
+    # right; checked against predictions.csv's own probabilities (rounded to 4 places: a row at a threshold skipped).
+    labelled = table[table["articleType"].notna()]
+    for row in m["auto_accept"]:
+        p = labelled["predicted_articleType_prob"]
+        if (abs(p - row["threshold"]) < 1e-4).any():
+            continue
+        taken = labelled[p >= row["threshold"]]
+        assert row["accepted"] == len(taken) and abs(row["coverage"] - len(taken) / len(labelled)) < 1e-9
+        assert row["errors"] == int((~taken["correct"].astype(bool)).sum())
+    assert [r["threshold"] for r in m["auto_accept"]] == [0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
+    assert "## Auto-accept thresholds" in report and m["attributes"]["gender"]["auto_accept"]
 
 
 def test_an_uncalibrated_models_lean_is_said_the_way_it_goes():
@@ -150,3 +162,21 @@ def test_report_and_tag_say_an_uncalibrated_models_lean_the_way_it_goes():
     assert "which way those of usage lean" in said
     assert uncalibrated_said({"classes": {"articleType": []}, "calibration": {"temperature": {"articleType": 0.5},
                              "checks": {"articleType": {"val_before": {"n": MIN_FIT}}}}}) == ""
+
+
+def test_the_auto_accept_table_gives_each_thresholds_coverage_and_precision():
+    # Stop 77 (an ML engineer's trial): choosing `tag --review-below` needed, per threshold, the share auto-accepted
+    # and how often those are right; a label the model lacks (its index past the columns) counts wrong once accepted.
+    from fashionrec.auto_accept import auto_accept_line, auto_accept_rows, auto_accept_table
+
+    probs = np.array([[0.97, 0.03], [0.92, 0.08], [0.85, 0.15], [0.3, 0.7], [0.55, 0.45], [0.99, 0.01], [0.6, 0.4]])
+    y = np.array([0, 1, 0, 1, 1, 2, -1])       # row 5: a label outside the model's classes; row 6: no label
+    rows = {r["threshold"]: r for r in auto_accept_table(probs, y, thresholds=(0.5, 0.9, 0.98, 1.0))}
+    assert rows[0.5]["accepted"] == 6 and rows[0.5]["coverage"] == 1.0 and rows[0.5]["errors"] == 3
+    assert rows[0.9]["accepted"] == 3 and rows[0.9]["precision"] == 1 / 3 and rows[0.9]["errors"] == 2
+    assert rows[0.98]["accepted"] == 1 and rows[0.98]["precision"] == 0.0
+    lo, hi = rows[0.9]["precision_interval_95"]
+    assert lo < 1 / 3 < hi
+    assert rows[1.0]["precision"] is None and rows[1.0]["coverage"] == 0.0
+    assert "0.9: 50.0% of products, 33.3% right (2 wrong)" in auto_accept_line(list(rows.values()))
+    assert auto_accept_rows(list(rows.values()))[-1] == "| 1 | 0 | 0.0000 | — | — | 0 |"

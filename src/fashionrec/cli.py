@@ -1082,6 +1082,11 @@ def _evaluate(data_dir: Path | None, model: Path | None, split: str, json_out: P
                                                                "; no temperature fitted: "
                                                                + (lean_said(main) or "read them as surer than "
                                                                   "the model is")), highlight=False)
+    if m.get("auto_accept"):
+        from fashionrec.auto_accept import auto_accept_line
+
+        console.print(auto_accept_line([r for r in m["auto_accept"] if r["threshold"] in (0.5, 0.8, 0.9, 0.95)]),
+                      highlight=False, soft_wrap=True)
     for line in caveats(m):
         console.print(line, highlight=False)
     if out is not None:     # said, as --json's file is: the run's last lines named the JSON alone (stop 75)

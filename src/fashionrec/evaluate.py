@@ -546,6 +546,15 @@ def write_eval_report(metrics: dict, labels: np.ndarray, probs: np.ndarray, clas
         if reliability is not None:
             plot_reliability(*reliability, out / "reliability.png")
             lines += ["", "![reliability of articleType's probabilities](reliability.png)"]
+    if metrics.get("auto_accept"):
+        from fashionrec.auto_accept import auto_accept_rows
+
+        lines += ["", "## Auto-accept thresholds", "",
+                  "For each probability threshold of the article type shown: how many products the tagger would tag "
+                  "without review (at or above it), and how often it is right on them; the rest go to review "
+                  "(`fashionrec tag --review-below T`). `tag` reads an unsure photo through its views too, so its "
+                  "share under a threshold can differ a little. Every head's table is under `auto_accept` in "
+                  "metrics.json.", "", *auto_accept_rows(metrics["auto_accept"])]
     lines += ["", "## Most frequent confusions", "", "| true | predicted | count |", "|---|---|---|"]
     lines += [f"| {r.true} | {r.predicted} | {r.count} |" for r in conf.head(20).itertuples()]
     if len(conf) > 20:
@@ -1143,6 +1152,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     or read from the run's split.csv; refused on a catalogue that does not split as the model's did).
     Labels the model never saw, for any head, are counted as errors (``unseen_labels`` per head).
     """
+    from fashionrec.auto_accept import auto_accept_table
     from fashionrec.catalog import labels_only, load_catalog
     from fashionrec.data import LabelSpace, load_image_tensor
     from fashionrec.model_comparison import product_ids_sha256
@@ -1239,6 +1249,12 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         labels[head] = y
     main = "articleType"
     metrics = evaluate_predictions(labels, probs, classes, read_from_type=levels, spread=True)
+    # Per head, the share of products each confidence threshold would tag unreviewed and how often those are right,
+    # from the probabilities shown (a label the model lacks counts wrong): what choosing `tag --review-below` needs.
+    for head, y in labels.items():
+        where = metrics if head == main else metrics["attributes"].get(head)
+        if where is not None and (y >= 0).any():
+            where["auto_accept"] = auto_accept_table(levels.get(head, shown[head]), y)
     # Keyed by the label as the catalogue has it, so that per_class["Kimono"] finds it; flagged instead. Every
     # head's table alike (a colour the model lacks is under attributes.baseColour.per_class).
     for m in [metrics, *metrics["attributes"].values()]:
