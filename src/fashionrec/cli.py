@@ -1113,7 +1113,7 @@ def compare_models_cmd(
 ) -> None:
     """Compare two taggers on the same products: per head, top-1, top-5 and macro P/R/F1 with their 95% intervals,
     B - A, and a paired test (McNemar's on top-1, a paired bootstrap on the macro averages); refused for
-    evaluations of different products or class lists."""
+    evaluations of different products or labels (other class lists are compared, and said)."""
     from fashionrec.model_comparison import compare_models, comparison_rows
 
     with json_on_stdout(json_out):

@@ -114,9 +114,9 @@ def _first_few(values, n: int = 5) -> str:
 
 
 def check_comparable(a: Evaluation, b: Evaluation) -> list[str]:
-    """Refuse (:class:`BadInputError`) two evaluations of different products, labels or class lists; return the
-    notes on what could not be checked (a record made before stop 76 keeps neither its class lists nor its
-    products' ids)."""
+    """Refuse (:class:`BadInputError`) two evaluations of different products, labels or heads; return the notes
+    on other class lists and on what could not be checked (a record made before stop 76 keeps neither its class
+    lists nor its products' ids)."""
     ma, mb = a.metrics, b.metrics
     notes = []
     # Other class lists are compared, not refused: a shop's model fine-tuned from the shipped one has the shop's
