@@ -41,6 +41,9 @@ def test_index_build_from_embeddings(local_embeddings, fixture_dir, tmp_path):
     assert rec.manifest["model"]["path"] == str(tiny_tagger_path().resolve())   # the model that made the vectors
     i = int(ref.items["id"].iloc[0])
     assert [r.id for r in rec.similar(i, k=5)] == [r.id for r in ref.similar(i, k=5)]
+    # The photos' digests, as the embedded build records them: an index built from shards (a Ray one) had none, so its
+    # next rebuild embedded every photo again and `index check --data` missed a photo replaced since (stop 77).
+    assert (tmp_path / "index" / "photo_digests.csv").read_text() == (ref.index_dir / "photo_digests.csv").read_text()
 
 
 def test_broken_embedding_folders_say_what_to_do(local_embeddings, tmp_path):
@@ -189,6 +192,14 @@ def test_embeddings_of_other_photos_or_another_calibration_are_refused(local_emb
     small, large = photos[len(photos) // 4], photos[-1]
     shutil.copy(large, small)        # another photo under this id
     with pytest.raises(VectorIndexError, match=rf"1 usable catalogue items have another photo .*ids {small.stem}\)"):
+        Recommender.build(str(moved), tagger, tmp_path / "index", embeddings=str(local_embeddings), progress=False)
+    assert not (tmp_path / "index").exists()
+    # ... and one of the same size, other bytes (here the JFIF density alone): the size alone let it through (stop 77).
+    shutil.copy(FIXTURE / "images" / small.name, small)
+    data = bytearray(small.read_bytes())
+    data[15] ^= 0x03
+    small.write_bytes(bytes(data))
+    with pytest.raises(VectorIndexError, match=rf"another photo than the one embedded .*bytes; ids {small.stem}\)"):
         Recommender.build(str(moved), tagger, tmp_path / "index", embeddings=str(local_embeddings), progress=False)
     assert not (tmp_path / "index").exists()
     copied = tmp_path / "emb"

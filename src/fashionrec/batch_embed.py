@@ -29,7 +29,7 @@ import pandas as pd
 
 from fashionrec.artifacts import atomic_dir, check_replaceable, read_json, redacted, write_json
 from fashionrec.calibration import calibration_temperatures
-from fashionrec.catalog import Catalog, first_few
+from fashionrec.catalog import Catalog, first_few, photo_digest
 from fashionrec.errors import BadInputError, ModelError, VectorIndexError, option
 from fashionrec.levels import levels_fingerprint
 from fashionrec.tagger import Tagger, embedding_sha256
@@ -49,7 +49,11 @@ def _embed_frame(tagger: Tagger, frame: pd.DataFrame, batch_size: int, progress:
     vectors, probs = tagger.infer(images, batch_size=batch_size, progress=progress)
     out = pd.DataFrame({"id": frame["id"].to_numpy(np.int64), "vector": list(vectors.astype(np.float32)),
                         # what each vector was made from: a photo replaced since differs in size
-                        "photo_bytes": [_photo_bytes(p) for p in frame["image_path"]]})
+                        "photo_bytes": [_photo_bytes(p) for p in frame["image_path"]],
+                        # and its bytes' digest, as the catalogue check takes it: an index built from these shards
+                        # records it (photo_digests.csv), so its next rebuild reuses them and `index check --data`
+                        # tells a photo replaced since; without it both were lost to a Ray build (stop 77)
+                        "photo_digest": [_photo_digest(p) for p in frame["image_path"]]})
     return pd.concat([out, predicted_frame(tagger, probs)], axis=1)
 
 
@@ -59,6 +63,14 @@ def _photo_bytes(path: str) -> int:
         return os.path.getsize(path)
     except OSError:
         return -1
+
+
+def _photo_digest(path: str) -> str:
+    """The digest of the photo file at ``path`` (``catalog.photo_digest``, hex), "" where there is none now."""
+    try:
+        return photo_digest(Path(path).read_bytes()).hex()
+    except OSError:
+        return ""
 
 
 class _RayEmbedder:
@@ -274,6 +286,12 @@ def aligned_embeddings(frame: pd.DataFrame, usable: pd.DataFrame) -> tuple[np.nd
             raise VectorIndexError(f"{len(changed)} usable catalogue items have another photo than the one embedded "
                                    f"(a different file size; ids {first_few(changed.tolist(), 10)}): embed this "
                                    "catalogue again with `fashionrec embed`")
+    if "photo_digest" in rows and "photo_digest" in usable:     # shards of stop 77 on; a same-size replacement too
+        changed = ids[rows["photo_digest"].to_numpy() != usable["photo_digest"].fillna("").to_numpy()]
+        if len(changed):
+            raise VectorIndexError(f"{len(changed)} usable catalogue items have another photo than the one embedded "
+                                   f"(other bytes; ids {first_few(changed.tolist(), 10)}): embed this catalogue "
+                                   "again with `fashionrec embed`")
     vectors = np.stack(rows["vector"].to_numpy()).astype(np.float32)
-    preds = rows.drop(columns=["vector", "photo_bytes"], errors="ignore").reset_index(drop=True)
+    preds = rows.drop(columns=["vector", "photo_bytes", "photo_digest"], errors="ignore").reset_index(drop=True)
     return ids, vectors, preds
