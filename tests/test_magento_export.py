@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from fashionrec.catalog import check_catalogue_folder, load_catalog
@@ -113,3 +114,19 @@ def test_a_photo_path_is_never_read_above_the_photo_folder(tmp_path: Path) -> No
     catalog = load_catalog(folder, check_images=False, progress=False, warn=False)
     path = catalog.table.set_index("id").loc[handle_id("WT03"), "image_path"]
     assert "columns.json" not in path and catalog.report.missing_image == 1
+
+
+def test_a_special_price_above_the_price_is_no_sale_read_at_the_price_and_said(tmp_path: Path) -> None:
+    # Magento sells at the lower of "price" and "special_price" (stop 77's integration review): a special price above
+    # the price was read, 899 for a belt the shop sells at 799, unsaid, where a WooCommerce one is read at its
+    # regular price and said (stop 77, h77review).
+    folder = tmp_path / "shop"
+    shutil.copytree(SHOP, folder)
+    table = folder / "catalog_product.csv"
+    table.write_text(table.read_text().replace("799.0000,599.0000", "799.0000,899.0000"))
+    catalog = load_catalog(folder, check_images=False, progress=False, warn=False)
+    row = catalog.table.set_index("id").loc[handle_id("MB02")]
+    assert row["price"] == 799.0 and pd.isna(row["regular_price"])
+    assert catalog.report.sale_above_regular == {handle_id("MB02"): ("899.0000", "799.0000")}
+    said = next(line for line in catalog.report.summary_lines() if line.startswith("sale above regular"))
+    assert "id MB02: 899.0000 above 799.0000" in said and "'special_price' is above its 'price'" in said

@@ -445,7 +445,8 @@ class DataReport:
     # they said); the day they were read by; {id: the message} of sale dates that are no date, the sale read as on.
     sale_not_on: dict[int, str] = field(default_factory=dict)
     # {id: (its sale price, its regular price) as written} where a WooCommerce row's sale price is above its regular
-    # price: no sale (WooCommerce's is_on_sale), read at the regular price (stop 77; it was read at the sale price).
+    # price: no sale (WooCommerce's is_on_sale), read at the regular price (stop 77; it was read at the sale price);
+    # a Magento 2 row's special_price above its price so too (Magento sells at the lower of the two).
     sale_above_regular: dict[int, tuple[str, str]] = field(default_factory=dict)
     # The ids of rows on sale: a regular price (WooCommerce's "Regular price", BigCommerce's "Price", Shopify's
     # "Variant Compare At Price") above the price read, kept beside it (stop 76, regular_prices).
@@ -1012,7 +1013,7 @@ class DataReport:
                          "correct the regular price, the price a sale ends at (an amount of 0 or more, such as 499)")
         if self.sale_above_regular:
             k = len(self.sale_above_regular)
-            said = first_few([f"id {i}: {sale} above {regular}" for i, (sale, regular) in
+            said = first_few([f"id {self.named([i])[0]}: {sale} above {regular}" for i, (sale, regular) in
                               self.sale_above_regular.items()], 10)
             lines.append(f"sale above regular {k} row{'s' if k != 1 else ''} whose {self.price_column!r} is above "
                          f"its {self.price_fallback_column!r} ({said}): read at {self.price_fallback_column!r}, the "
@@ -1946,7 +1947,10 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     today = datetime.date.today()
     # A WooCommerce shop sells at its "Regular price" where the "Sale price" is not below it (is_on_sale): a row's
     # sale price above it was read, shown and filtered on (stop 77: 2,999 for a shirt the shop sells at 1,999).
-    sells_at_regular = regular_at is not None and _spelling(header[regular_at]) == "regularprice"
+    # Magento 2 sells at the lower of its "price" and "special_price" (stop 77's integration review: a special price
+    # above the price was read, the higher, unsaid).
+    sells_at_regular = regular_at is not None and (_spelling(header[regular_at]) == "regularprice"
+                                                   or _spelling(header[price_at]) == "specialprice")
     if sale_dates is not None:
         report.sale_dates_read_on = today.isoformat()
     # A WooCommerce export's Parent (stop 70): a variation line (a size) has an id of its own and names its variable
@@ -2188,11 +2192,12 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
         # (A row on sale keeps its regular price as written; one read at it, or without one, keeps none.)
         regular = row[regular_kept_at].strip() if regular_kept_at is not None else ""
         sale_off = ("", "")     # (why its sale is not on, why a sale date is none), said once its id is read
+        above = None            # (sale price, regular price) as written where the sale's is above: said so too
         if regular_at is not None and (not row[price_at].strip() or read_price(row[price_at]) == 0):
             row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # not on sale: its regular price
             regular = ""
-        elif sells_at_regular and _sale_above_regular(report, row, price_at, regular_at, id_at):
-            row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # no sale: WooCommerce sells at regular
+        elif sells_at_regular and (above := _sale_above_regular(row, price_at, regular_at)):
+            row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # no sale: the shop sells at regular
             regular = ""
         elif (sale_dates is not None and row[regular_at].strip()
               and (sale_off := _sale_off(sale_dates, row, today))[0]):
@@ -2203,11 +2208,12 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             # went unsaid (stop 71) though the sale ends at it. (A row whose id is no number is rejected below.)
             with contextlib.suppress(ValueError):
                 report.regular_price_invalid[read_id(row[id_at].strip())] = row[regular_at].strip()
-        if any(sale_off):
-            # Said by a number id now (a WooCommerce variation folded below too), by a code's made id once read.
+        if any(sale_off) or above:
+            # Said by a number id now (a WooCommerce variation folded below too), by a code's made id once read (a
+            # Magento SKU's sale above its price went unsaid: stop 77's integration review).
             with contextlib.suppress(ValueError):
-                _say_sale_off(report, read_id(row[id_at].strip()), sale_off)
-                sale_off = ("", "")
+                _say_sale_off(report, read_id(row[id_at].strip()), sale_off, above)
+                sale_off, above = ("", ""), None
         rec = dict(zip(header, row, strict=True))
         handle = row[handle_at].strip() if handle_at is not None else ""
         product = products_by_handle.get(handle) if handle else None
@@ -2292,7 +2298,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             continue
         seen.setdefault(item_id, line)
         # By the id read: a shop's codes, no number, were left unsaid (stop 77).
-        _say_sale_off(report, item_id, sale_off)
+        _say_sale_off(report, item_id, sale_off, above)
         if str(item_id) != rec["id"].strip():       # a row read, not one rejected above ("-07", a duplicate "015970")
             report.ids_written_otherwise[rec["id"].strip()] = item_id
         values = [rec.get(c, "").strip() for c in COLUMNS[1:]]
@@ -3098,15 +3104,13 @@ def _sale_before_price(raw: list[str], header: list[str], price_at: int | None, 
     return sale_at
 
 
-def _sale_above_regular(report: DataReport, row: list[str], price_at: int, regular_at: int, id_at: int) -> bool:
-    """Whether ``row``'s sale price is above its regular price (both amounts), said in ``report`` by id: no sale, the
-    regular price the one the shop sells at."""
+def _sale_above_regular(row: list[str], price_at: int, regular_at: int) -> tuple[str, str] | None:
+    """(sale price, regular price) as written where ``row``'s sale price is above its regular price (both amounts):
+    no sale, the regular price the one the shop sells at; None otherwise."""
     sale, regular = read_price(row[price_at]), read_price(row[regular_at])
     if sale is None or regular is None or sale <= regular:
-        return False
-    with contextlib.suppress(ValueError):
-        report.sale_above_regular[read_id(row[id_at].strip())] = (row[price_at].strip(), row[regular_at].strip())
-    return True
+        return None
+    return row[price_at].strip(), row[regular_at].strip()
 
 
 def _price_from_child(records: list[list], regulars: dict[int, str], at_record: int, children: list[str],
@@ -3128,8 +3132,12 @@ def _price_from_child(records: list[list], regulars: dict[int, str], at_record: 
     report.prices_from_children[records[at_record][0]] = child
 
 
-def _say_sale_off(report: DataReport, item_id: int, sale_off: tuple[str, str]) -> None:
-    """``report``'s word of ``item_id``'s sale not on, or of a sale date that is none (:func:`_sale_off`)."""
+def _say_sale_off(report: DataReport, item_id: int, sale_off: tuple[str, str],
+                  above: tuple[str, str] | None = None) -> None:
+    """``report``'s word of ``item_id``'s sale not on, or of a sale date that is none (:func:`_sale_off`), or of its
+    sale price ``above`` its regular one (:func:`_sale_above_regular`)."""
+    if above:
+        report.sale_above_regular[item_id] = above
     if sale_off[0]:
         report.sale_not_on[item_id] = sale_off[0]
     if sale_off[1]:
