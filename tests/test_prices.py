@@ -317,6 +317,16 @@ def test_a_shop_on_sale_says_it_in_the_api_the_cards_and_text_search(priced_inde
         assert {i["id"] for i in body["items"]} == on_sale and body["total"] == len(on_sale), body
         body = client.get("/api/search/text", params={"q": "shirts", "on_sale": "true", "k": 50}).json()
         assert {r["id"] for r in body["results"]} == on_sale, body
+        # A sale of products the shop hides alone offers no box (stop 77's integration review: a Magento shop's
+        # one sale a disabled product's, the box offered, and ticked it listed none), as its products are not shown.
+        out = CliRunner().invoke(app, ["index", "stock", "--index", str(index), "--hide", ",".join(map(str, on_sale))])
+        assert out.exit_code == 0 and client.app.state.service.reload_if_changed(), out.output
+        assert 'name="on_sale"' not in client.get("/").text
+        page = client.get("/", params={"on_sale": "true"}).text
+        assert "No product of the catalogue is on sale now, so the On sale filter was left out." in page
+        out = CliRunner().invoke(app, ["index", "stock", "--index", str(index), "--unhide",
+                                       ",".join(map(str, on_sale))])
+        assert out.exit_code == 0 and client.app.state.service.reload_if_changed(), out.output
     # The CLI's JSON, as the API's answer (it took the price alone of the words' filters).
     out = CliRunner().invoke(app, ["recommend", "text", "shirts on sale", "--index", str(index), "-k", "50", "--json"])
     answer = json.loads(out.output)

@@ -362,9 +362,11 @@ def catalogue_page(
             query, priced = unpriced, []
     # The "On sale" box (stop 77: a shopper had to type "on sale"), offered where a product is on sale now; ticked in
     # an old link where none is, said and left out, as a filter value the catalogue lacks is.
+    # A product the shop hides is no product a shopper can be shown on sale (stop 77's integration review: a Magento
+    # shop whose one sale was a disabled product's offered the box, and ticked it listed nothing).
     with service.reading():
         sale_rows = service.rec.on_sale()
-    any_on_sale = sale_rows is not None and bool(sale_rows.any())
+        any_on_sale = sale_rows is not None and bool((sale_rows & ~service.rec.hidden_rows()).any())
     sale_box = on_sale_box.strip().casefold() in TICKED
     if sale_box and any_on_sale:
         price[SALE_FILTER] = True
