@@ -104,14 +104,19 @@ def test_the_mapping_offered_names_the_sku_as_the_id_and_the_base_image_as_the_p
     assert "base_image=photo" in nested
 
 
-def test_a_photo_path_is_never_read_above_the_photo_folder(tmp_path: Path) -> None:
-    # A path inside the photo folder is looked up (stop 77); one climbing out of it ("../") would have the server
-    # send any file its export names as a product's photo.
+def _loaded_with(tmp_path: Path, written: str, instead: str):
+    """The fixture shop loaded (its photos not opened) from a copy whose export has ``instead`` for ``written``."""
     folder = tmp_path / "shop"
     shutil.copytree(SHOP, folder)
     table = folder / "catalog_product.csv"
-    table.write_text(table.read_text().replace("/w/t/wt03-0.jpg", "/../../../../columns.json"))
-    catalog = load_catalog(folder, check_images=False, progress=False, warn=False)
+    table.write_text(table.read_text().replace(written, instead))
+    return load_catalog(folder, check_images=False, progress=False, warn=False)
+
+
+def test_a_photo_path_is_never_read_above_the_photo_folder(tmp_path: Path) -> None:
+    # A path inside the photo folder is looked up (stop 77); one climbing out of it ("../") would have the server
+    # send any file its export names as a product's photo.
+    catalog = _loaded_with(tmp_path, "/w/t/wt03-0.jpg", "/../../../../columns.json")
     path = catalog.table.set_index("id").loc[handle_id("WT03"), "image_path"]
     assert "columns.json" not in path and catalog.report.missing_image == 1
 
@@ -120,11 +125,7 @@ def test_a_special_price_above_the_price_is_no_sale_read_at_the_price_and_said(t
     # Magento sells at the lower of "price" and "special_price" (stop 77's integration review): a special price above
     # the price was read, 899 for a belt the shop sells at 799, unsaid, where a WooCommerce one is read at its
     # regular price and said (stop 77, h77review).
-    folder = tmp_path / "shop"
-    shutil.copytree(SHOP, folder)
-    table = folder / "catalog_product.csv"
-    table.write_text(table.read_text().replace("799.0000,599.0000", "799.0000,899.0000"))
-    catalog = load_catalog(folder, check_images=False, progress=False, warn=False)
+    catalog = _loaded_with(tmp_path, "799.0000,599.0000", "799.0000,899.0000")
     row = catalog.table.set_index("id").loc[handle_id("MB02")]
     assert row["price"] == 799.0 and pd.isna(row["regular_price"])
     assert catalog.report.sale_above_regular == {handle_id("MB02"): ("899.0000", "799.0000")}
