@@ -35,6 +35,29 @@ def test_a_header_without_sale_dates_has_none_and_a_date_that_is_none_is_said_as
         read_day("next week")
 
 
+@pytest.mark.parametrize(("written", "day"), [
+    ("11/30/2025", date(2025, 11, 30)),             # a US spreadsheet's
+    ("30/11/2025", date(2025, 11, 30)),             # a European one's: 30 is no month, so no guess
+    ("30.11.2025", date(2025, 11, 30)),
+    ("2025-11-30 00:00:00 UTC", date(2025, 11, 30)),  # a time zone by name: the day as written
+    ("Nov 30, 2025", date(2025, 11, 30)),
+    ("5/5/2025", date(2025, 5, 5)),                 # either order, the same day
+])
+def test_a_sale_date_written_as_a_spreadsheet_writes_it_is_read(written, day):
+    # Before stop 77 each was "no date", the sale read as on whatever its dates said (h77review).
+    assert read_day(written) == day
+
+
+def test_a_sale_date_whose_day_and_month_could_be_either_is_refused_with_both_readings(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"'01/02/2025' could be 2025-01-02 \(month first\) or 2025-02-01"):
+        read_day("01/02/2025")
+    for partial in ("Nov 2025", "30/11", "11/31/25"):   # a day or a month left to a default; no 31 November
+        with pytest.raises(ValueError, match="is no date"):
+            read_day(partial)
+    # A two-digit year is Magento's short form (its export's en_US order, month first), not a spreadsheet's guess.
+    assert read_day("01/02/25") == date(2025, 1, 2) and read_day("30/11/25") == date(2025, 11, 30)
+
+
 def test_a_woocommerce_row_whose_sale_is_not_on_today_is_read_at_its_regular_price(tmp_path: Path) -> None:
     # A new user's WooCommerce shop (stop 76): a sale that ended in November and one set for next month were read at
     # their sale price, 199, shown, filtered on and sorted by instead of 1,999 and 2,499.
