@@ -169,3 +169,21 @@ def test_a_model_of_fewer_classes_is_compared_on_the_same_labels_and_said_so(tmp
     assert "articleType classes differ: 2 only A's (type6, type7), 0 only B's" in said
     assert row["heads"]["articleType"]["top1_paired"]["a_only_right"] + row["heads"]["articleType"]["top1_paired"][
         "b_only_right"] > 0
+
+
+def test_a_damaged_record_is_refused_naming_the_file_and_what_is_wrong(tmp_path):
+    # A record whose head was nulled by hand ended in an AttributeError, a null accuracy in a TypeError (stop 77).
+    truth = _truth()
+    a = _record(tmp_path / "a", truth, 0.8, seed=1)
+    said = {}
+    for name, damage in (("head", lambda m: m["attributes"].__setitem__("gender", None)),
+                         ("number", lambda m: m["attributes"]["gender"].__setitem__("accuracy", None))):
+        b = _record(tmp_path / name, truth, 0.8, seed=2)
+        metrics = json.loads((b / "metrics.json").read_text())
+        damage(metrics)
+        (b / "metrics.json").write_text(json.dumps(metrics))
+        res = CliRunner().invoke(app, ["compare-models", str(b), str(a)])
+        assert res.exit_code == 2, res.exception
+        said[name] = " ".join(res.output.split())
+    assert f"{tmp_path / 'head' / 'metrics.json'} is damaged: its attributes' gender is null" in said["head"]
+    assert "gender's accuracy is null, not a number; run `fashionrec evaluate` again" in said["number"]

@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import tempfile
 from dataclasses import dataclass
@@ -84,6 +85,9 @@ def load_evaluation(path: str | Path) -> Evaluation:
             f"`fashionrec evaluate DATA_DIR --model {path} --out EVAL_FOLDER` and compare the folders" if model_like
             else f"{path} is no `fashionrec evaluate` record (no metrics.json of one): give an `evaluate --out` "
                  "folder or its --json file")
+    damage = _damage(record)
+    if damage:
+        raise BadInputError(f"{json_path} is damaged: {damage}; run `fashionrec evaluate` again to write it whole")
     predictions = None
     table = json_path.parent / "predictions.csv"
     if path.is_dir() and table.is_file():
@@ -92,6 +96,23 @@ def load_evaluation(path: str | Path) -> Evaluation:
             predictions = predictions[predictions["not_scored"].isna()]
         predictions = predictions.set_index("id", drop=False)
     return Evaluation(path, record, predictions)
+
+
+def _damage(record: dict) -> str:
+    """What in an evaluation record the comparison cannot read ("" where nothing): a record edited by hand or cut
+    short once ended in an AttributeError or a TypeError (a null head, stop 77's review)."""
+    attributes = record.get("attributes", {})
+    if not isinstance(attributes, dict):
+        return f"its attributes are {type(attributes).__name__}, not a table of heads ({{\"gender\": {{...}}}})"
+    for head, metrics in [(MAIN, record), *attributes.items()]:
+        if not isinstance(metrics, dict):
+            return f"its attributes' {head} is {json.dumps(metrics)}, not a head's metrics"
+        # A head none of whose products had a label (n 0) gives no numbers and is not compared.
+        for key in ("n", *(k for k, _ in METRICS if metrics.get("n"))):
+            value = metrics.get(key, 0)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return f"{head}'s {key} is {json.dumps(value)}, not a number"
+    return ""
 
 
 def product_ids_sha256(ids) -> str:
