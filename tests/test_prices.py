@@ -666,6 +666,15 @@ def test_an_index_without_prices_answers_as_before(fixture_dir, tmp_path):
             total, page = rec.browse(None, q, limit=100)
             assert body["total"] == total and [i["id"] for i in body["items"]] == [int(d["id"]) for d in page], q
             assert body["note"] is None and body["price"] is None
+        # Sale words: left out and said as text search and the page say them; alone, text search's answer (stop 77:
+        # /api/items?q=sale answered 0 products with note null).
+        body = client.get("/api/items", params={"q": "shirts on sale", "limit": 100}).json()
+        total, page = rec.browse(None, "shirts", limit=100)
+        assert body["total"] == total > 0 and [i["id"] for i in body["items"]] == [int(d["id"]) for d in page]
+        assert body["note"] == "The catalogue has no prices, so 'on sale' was left out of the search."
+        search = client.get("/api/search/text", params={"q": "sale"}).json()
+        body = client.get("/api/items", params={"q": "sale"}).json()
+        assert body["total"] == 0 and body["note"] == search["note"] and "nothing else was asked" in body["note"]
         body = client.get("/api/search/text", params={"q": "under 500"}).json()
         # A price alone is searched as typed, as before: no price filter, no price note.
         assert body["price"] is None and body["left_out"] == [] and "Nothing but a price" not in (body["note"] or "")

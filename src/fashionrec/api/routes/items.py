@@ -33,8 +33,9 @@ from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.filed_elsewhere import kids_filed_elsewhere, kids_said
 from fashionrec.item_tables import PRICE_FILTER
 from fashionrec.looks import short_look
+from fashionrec.regular_prices import is_sale_word
 from fashionrec.results import PRODUCT_PAGE
-from fashionrec.text_notes import price_missed_said
+from fashionrec.text_notes import price_alone, price_missed_said
 from fashionrec.vocabulary import price_overlap, price_range, price_read_said, price_words, without_price_or_size
 from fashionrec.word_search import RARE_SPELLING
 
@@ -110,7 +111,11 @@ def browse_items(
         # Prices (a shop's, stop 64): min_price and max_price, and the price words of q read as the catalogue page
         # reads them ("shirts under 500"), a filter; q's other words searched.
         q, filters, price, said = items_priced(service.rec, q, filters, min_price, max_price)
-        total, page = service.rec.browse(filters or None, q, offset=offset, limit=limit, sort=sort)
+        # Sale words alone in a catalogue without prices: no products and text search's note (its one function).
+        alone = (price_alone(service.rec, " ".join(said[1]), filters, 0)
+                 if said[1] and not q and service.rec.prices() is None else None)
+        total, page = ((0, []) if alone else
+                       service.rec.browse(filters or None, q, offset=offset, limit=limit, sort=sort))
         # A misspelt word found nothing here and jeans in text search and on the web page (an integrator's trial).
         # And a catalogue misspelling's product or two ("puple top": one "Puple" top; stop 73).
         corrected = service.rec.correction(q, filters or None) if q and total <= RARE_SPELLING else None
@@ -131,7 +136,7 @@ def browse_items(
                       if q and not total and found_by_text(service.rec, without_price_or_size(q)[0], filters, 1)[0][0]
                       else None)
     note = (f"offset {offset} is past the last of the {total:,} products that match: the last page starts at offset "
-            f"{(total - 1) // limit * limit}" if total and not page
+            f"{(total - 1) // limit * limit}" if total and not page else alone[3] if alone
             else " ".join(filter(None, (said[0], missed, kids and kids_said(kids)))) or None)
     return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d, root=root) for d in page],
                     corrected=corrected, by_meaning=by_meaning, note=note, price=list(price) if price else None)
@@ -151,7 +156,8 @@ def items_priced(rec, q: str | None, filters: dict, min_price: float | None,
                                 "min_price")
         bounds = (min_price, max_price)
     if not q or rec.prices() is None:
-        return q, {**filters, **({PRICE_FILTER: bounds} if bounds else {})}, bounds, (None, [])
+        q, said = _sale_left_out(q) if q else (q, (None, []))
+        return q, {**filters, **({PRICE_FILTER: bounds} if bounds else {})}, bounds, said
     rest, words = price_words(q)
     read, used = price_range(words, rec.price_scale()) if words else (None, [])
     said = None
@@ -163,6 +169,23 @@ def items_priced(rec, q: str | None, filters: dict, min_price: float | None,
         said = price_read_said(read, used, rec.currency(), rec.price_scale())
         q = rest if rest.strip(" .,!?;:") else None     # a price alone: every product so priced
     return q, {**filters, **({PRICE_FILTER: bounds} if bounds else {})}, bounds, (said, used)
+
+
+def _sale_left_out(q: str) -> tuple[str | None, tuple[str | None, list[str]]]:
+    """In a catalogue without prices: ``q`` without its sale words ("dresses on sale": "dresses"; None where they
+    were all of it) and (the note that says so, the sale words), as text search and the catalogue page say it; q
+    as typed where it has none. Its other price words ("under 500") are searched as typed, as before (stop 64).
+    ``/api/items?q=sale`` answered 0 products and no note there (a review of stop 77)."""
+    rest, words = price_words(q)
+    sale = [w for w in words if is_sale_word(w)]
+    if not sale:
+        return q, (None, [])
+    kept = " ".join([rest.strip(), *(w for w in words if w not in sale)]).strip()
+    if not kept.strip(" .,!?;:"):
+        return None, (None, sale)       # the sale words alone: text search's answer and note (price_alone)
+    typed = list(dict.fromkeys(sale))
+    return kept, (f"The catalogue has no prices, so {' and '.join(map(repr, typed))} "
+                  f"{'was' if len(typed) == 1 else 'were'} left out of the search.", sale)
 
 
 def _no_such_ids(rec, unknown: list[int]) -> NoReturn:
