@@ -63,6 +63,21 @@ def test_woocommerce_and_bigcommerce_keep_the_regular_price_of_a_product_on_sale
     assert _regular(catalog) == {1: 1999, 2: None}
 
 
+def test_a_bigcommerce_sale_price_above_its_price_is_read_as_bigcommerce_sells_and_said(tmp_path: Path) -> None:
+    # BigCommerce sells at a "Sale Price" set whether below its "Price" or not (unlike WooCommerce, test_sale_dates):
+    # read at it, not as on sale, and said in data check, where it went unsaid (a review of stop 77).
+    catalog = _load(tmp_path,
+                    "Product ID,Product Name,Category,Price,Sale Price\n"
+                    "1,Blue Shirt,Shirts,1999.00,2999.00\n"
+                    "2,Red Shirt,Shirts,999.00,499.00\n",
+                    '{"Product ID": "id", "Product Name": "productDisplayName", "Category": "articleType"}')
+    assert catalog.table.set_index("id")["price"].to_dict() == {1: 2999, 2: 499}
+    assert _regular(catalog) == {1: None, 2: 999} and catalog.report.on_sale_ids == [2]
+    assert catalog.report.sale_above_price == {1: ("2999.00", "1999.00")} and not catalog.report.sale_above_regular
+    line = next(x for x in catalog.report.summary_lines() if x.startswith("sale above price"))
+    assert "(id 1: 2999.00 above 1999.00): read at 'Sale Price', the price BigCommerce sells at" in line
+
+
 def test_a_catalogue_without_a_sale_has_no_regular_price_column(tmp_path: Path) -> None:
     catalog = _load(tmp_path, "id,articleType,productDisplayName,Sale price,Regular price\n1,Shirts,Tee,,999\n")
     assert "regular_price" not in catalog.table and catalog.report.on_sale_ids == []

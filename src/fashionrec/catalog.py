@@ -448,6 +448,9 @@ class DataReport:
     # price: no sale (WooCommerce's is_on_sale), read at the regular price (stop 77; it was read at the sale price);
     # a Magento 2 row's special_price above its price so too (Magento sells at the lower of the two).
     sale_above_regular: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # Likewise where a BigCommerce row's "Sale Price" is above its "Price": read at the sale price, as BigCommerce
+    # sells at a sale price set whether below the price or not, and not as a sale (stop 77; it went unsaid).
+    sale_above_price: dict[int, tuple[str, str]] = field(default_factory=dict)
     # The ids of rows on sale: a regular price (WooCommerce's "Regular price", BigCommerce's "Price", Shopify's
     # "Variant Compare At Price") above the price read, kept beside it (stop 76, regular_prices).
     on_sale_ids: list[int] = field(default_factory=list)
@@ -1019,6 +1022,14 @@ class DataReport:
                          f"its {self.price_fallback_column!r} ({said}): read at {self.price_fallback_column!r}, the "
                          "price the shop sells at (a sale price is below the regular one); correct the sale price or "
                          "leave it empty")
+        if self.sale_above_price:
+            k = len(self.sale_above_price)
+            said = first_few([f"id {self.named([i])[0]}: {sale} above {regular}" for i, (sale, regular) in
+                              self.sale_above_price.items()], 10)
+            lines.append(f"sale above price {k} row{'s' if k != 1 else ''} whose {self.price_column!r} is above "
+                         f"its {self.price_fallback_column!r} ({said}): read at {self.price_column!r}, the price "
+                         "BigCommerce sells at (a sale price set is used whether below the price or not), and not "
+                         "as on sale; correct the sale price, or set it to 0 where there is no sale")
         if self.sale_not_on or self.sale_dates_invalid:
             lines.append(f"sale dates       {self.sale_dates_said()}")
         if self.prices_from_children:
@@ -2193,12 +2204,16 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
         regular = row[regular_kept_at].strip() if regular_kept_at is not None else ""
         sale_off = ("", "")     # (why its sale is not on, why a sale date is none), said once its id is read
         above = None            # (sale price, regular price) as written where the sale's is above: said so too
+        above_price = None      # so too where BigCommerce sells at such a sale price (sale_above_price)
         if regular_at is not None and (not row[price_at].strip() or read_price(row[price_at]) == 0):
             row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # not on sale: its regular price
             regular = ""
         elif sells_at_regular and (above := _sale_above_regular(row, price_at, regular_at)):
             row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # no sale: the shop sells at regular
             regular = ""
+        elif (regular_at is not None and not sells_at_regular
+              and (above_price := _sale_above_regular(row, price_at, regular_at))):
+            pass        # BigCommerce sells at the sale price set, above its price or not: read at it, said
         elif (sale_dates is not None and row[regular_at].strip()
               and (sale_off := _sale_off(sale_dates, row, today))[0]):
             row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # its sale not on today: regular price
@@ -2208,12 +2223,12 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             # went unsaid (stop 71) though the sale ends at it. (A row whose id is no number is rejected below.)
             with contextlib.suppress(ValueError):
                 report.regular_price_invalid[read_id(row[id_at].strip())] = row[regular_at].strip()
-        if any(sale_off) or above:
+        if any(sale_off) or above or above_price:
             # Said by a number id now (a WooCommerce variation folded below too), by a code's made id once read (a
             # Magento SKU's sale above its price went unsaid: stop 77's integration review).
             with contextlib.suppress(ValueError):
-                _say_sale_off(report, read_id(row[id_at].strip()), sale_off, above)
-                sale_off, above = ("", ""), None
+                _say_sale_off(report, read_id(row[id_at].strip()), sale_off, above, above_price)
+                sale_off, above, above_price = ("", ""), None, None
         rec = dict(zip(header, row, strict=True))
         handle = row[handle_at].strip() if handle_at is not None else ""
         product = products_by_handle.get(handle) if handle else None
@@ -2298,7 +2313,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             continue
         seen.setdefault(item_id, line)
         # By the id read: a shop's codes, no number, were left unsaid (stop 77).
-        _say_sale_off(report, item_id, sale_off, above)
+        _say_sale_off(report, item_id, sale_off, above, above_price)
         if str(item_id) != rec["id"].strip():       # a row read, not one rejected above ("-07", a duplicate "015970")
             report.ids_written_otherwise[rec["id"].strip()] = item_id
         values = [rec.get(c, "").strip() for c in COLUMNS[1:]]
@@ -3133,11 +3148,14 @@ def _price_from_child(records: list[list], regulars: dict[int, str], at_record: 
 
 
 def _say_sale_off(report: DataReport, item_id: int, sale_off: tuple[str, str],
-                  above: tuple[str, str] | None = None) -> None:
+                  above: tuple[str, str] | None = None, above_price: tuple[str, str] | None = None) -> None:
     """``report``'s word of ``item_id``'s sale not on, or of a sale date that is none (:func:`_sale_off`), or of its
-    sale price ``above`` its regular one (:func:`_sale_above_regular`)."""
+    sale price ``above`` its regular one (:func:`_sale_above_regular`), or above its price where the shop sells at
+    it (``above_price``, BigCommerce's)."""
     if above:
         report.sale_above_regular[item_id] = above
+    if above_price:
+        report.sale_above_price[item_id] = above_price
     if sale_off[0]:
         report.sale_not_on[item_id] = sale_off[0]
     if sale_off[1]:
