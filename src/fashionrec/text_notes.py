@@ -325,7 +325,8 @@ def people_listed(rec, query: str, filters: dict | None) -> str | None:
         for g in [g for g in listed if g in ("Men", "Women")]:
             n, rows = rec.browse({**(filters or {}), "gender": g}, query, limit=CHILDREN_FILED_MAX)
             if n <= CHILDREN_FILED_MAX and worn is None:
-                worn = {int(d["id"]) for w in wearers for d in rec.browse(
+                # (Of the children the catalogue files any products under: a filter of another is refused.)
+                worn = {int(d["id"]) for w in wearers if w in genders for d in rec.browse(
                     {**(filters or {}), "gender": w}, query,
                     limit=rec.browse({**(filters or {}), "gender": w}, query, limit=0)[0])[1]}
             if n <= CHILDREN_FILED_MAX and all(KIDS_NAME.search(d.get("productDisplayName") or "")
