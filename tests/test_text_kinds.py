@@ -120,3 +120,16 @@ def test_a_type_word_in_a_name_is_not_out_of_kind_where_the_shop_files_no_catego
     _, listed = r.browse(q="black running polo")
     assert listed[0]["id"] == polo, [d["productDisplayName"] for d in listed]
     assert not r._named_out_of_kind("black running polo").any()
+
+
+def test_a_season_none_of_a_type_is_filed_under_is_said():
+    # "winter jacket for women" listed women's jackets all filed Summer, none filed Winter, without a word (stop 77,
+    # h77text); the fixture's women's jackets likewise have no Winter one.
+    r = shared_recommender()
+    jackets = r.items[(r.items["articleType"] == "Jackets") & r.items["gender"].isin(["Women", "Unisex"])]
+    assert len(jackets) and "Winter" not in set(jackets["season"])
+    note = next(n for n in r.reading_notes("winter jacket for women") if n.startswith("No jackets for women"))
+    filed = note.removeprefix("No jackets for women are filed Winter; these are those filed ").rstrip(".")
+    assert set(filed.split(" or ")) == set(jackets["season"]), note
+    # A season some are filed under, and one with no type: nothing said.
+    assert not any("are filed" in n for q in ("summer jacket for men", "winter clothes") for n in r.reading_notes(q))

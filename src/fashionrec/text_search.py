@@ -2452,6 +2452,24 @@ class TextSearch:
             matches["articleType"] = matches["articleType"] & ~self._odd_wearers()
         return matches
 
+    def _season_absent(self, parsed: dict[str, list[str]], kinds: str) -> str | None:
+        """The sentence for a season ``parsed`` names beside a type where the catalogue files none of that type
+        (its wearer's, where it names one) under it, though it has the type: "winter jacket for women" listed
+        women's jackets all filed Summer without a word (stop 77, h77text). ``kinds`` the types as said. None
+        otherwise (a season alone, or one some of them are filed under)."""
+        if not parsed.get("season") or not kinds or "season" not in self.items:
+            return None
+        matches = self._matches(parsed)
+        kind = matches["articleType"] & matches.get("gender", True)
+        if not kind.any() or (kind & matches["season"]).any():
+            return None
+        counts = {s: int((kind & self._is("label:season", [s])).sum()) for s in self.filter_values().get("season", [])}
+        filed = [s for s, n in sorted(counts.items(), key=lambda c: -c[1]) if n]
+        wearers = " or ".join(g.lower() for g in parsed.get("gender", []) if g != "Unisex")
+        said = (", ".join(filed[:-1]) + " or " + filed[-1]) if len(filed) > 1 else "".join(filed)
+        return (f"No {kinds}{f' for {wearers}' if wearers else ''} are filed {' or '.join(parsed['season'])}; "
+                f"these are those filed {said or 'under no season'}.")
+
     @staticmethod
     def _absent(matches: dict[str, np.ndarray]) -> bool:
         """Whether a query names a type and a wearer and no product is both."""
@@ -2544,6 +2562,9 @@ class TextSearch:
             notes.append(f"The catalogue has no {asked} {kinds or 'products'}{f' for {wearers}' if wearers else ''}, "
                          f"so {word!r} reads as {stand}: those filed under {stand} are listed first, then those "
                          f"whose names say a kind a {stand.lower()} look takes.")
+        season_said = self._season_absent(parsed, kinds)
+        if season_said:
+            notes.append(season_said)
         for key, phrase, values in phrases:
             if key == "baseColour" and _renamed(phrase, values[0]) and (not chosen or values[0].casefold() in chosen):
                 files = f"The catalogue files {phrase!r} as {values[0]}"
