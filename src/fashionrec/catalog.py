@@ -1014,22 +1014,19 @@ class DataReport:
             lines.append(f"invalid regular price {k} row{'s' if k != 1 else ''} on sale whose "
                          f"{self.price_fallback_column!r} is no amount ({said}): read at {self.price_column!r}; "
                          "correct the regular price, the price a sale ends at (an amount of 0 or more, such as 499)")
-        if self.sale_above_regular:
-            k = len(self.sale_above_regular)
-            said = first_few([f"id {self.named([i])[0]}: {sale} above {regular}" for i, (sale, regular) in
-                              self.sale_above_regular.items()], 10)
-            lines.append(f"sale above regular {k} row{'s' if k != 1 else ''} whose {self.price_column!r} is above "
-                         f"its {self.price_fallback_column!r} ({said}): read at {self.price_fallback_column!r}, the "
-                         "price the shop sells at (a sale price is below the regular one); correct the sale price or "
-                         "leave it empty")
-        if self.sale_above_price:
-            k = len(self.sale_above_price)
-            said = first_few([f"id {self.named([i])[0]}: {sale} above {regular}" for i, (sale, regular) in
-                              self.sale_above_price.items()], 10)
-            lines.append(f"sale above price {k} row{'s' if k != 1 else ''} whose {self.price_column!r} is above "
-                         f"its {self.price_fallback_column!r} ({said}): read at {self.price_column!r}, the price "
-                         "BigCommerce sells at (a sale price set is used whether below the price or not), and not "
-                         "as on sale; correct the sale price, or set it to 0 where there is no sale")
+        # A sale price above the regular one: WooCommerce sells at the regular price, BigCommerce at the sale price.
+        for label, found, read_at, why, fix in (
+                ("sale above regular", self.sale_above_regular, self.price_fallback_column,
+                 "the price the shop sells at (a sale price is below the regular one)", "leave it empty"),
+                ("sale above price", self.sale_above_price, self.price_column,
+                 "the price BigCommerce sells at (a sale price set is used whether below the price or not), and not "
+                 "as on sale", "set it to 0 where there is no sale")):
+            if found:
+                said = first_few([f"id {self.named([i])[0]}: {sale} above {regular}"
+                                   for i, (sale, regular) in found.items()], 10)
+                lines.append(f"{label} {len(found)} row{'s' if len(found) != 1 else ''} whose {self.price_column!r} "
+                             f"is above its {self.price_fallback_column!r} ({said}): read at {read_at!r}, {why}; "
+                             f"correct the sale price or {fix}")
         if self.sale_not_on or self.sale_dates_invalid:
             lines.append(f"sale dates       {self.sale_dates_said()}")
         if self.prices_from_children:
