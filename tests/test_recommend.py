@@ -1292,6 +1292,48 @@ def test_a_products_type_leads_its_similar_items_while_the_shop_has_any(tmp_path
     assert found == [("Tshirts", "Boys"), ("Tops", "Boys"), ("Tops", "Boys")], found
 
 
+def test_an_ethnic_bottoms_similar_items_are_ethnic_bottoms_before_western_casual_ones(tmp_path):
+    # Stop 77's shopper: the men's white churidar 30734 listed 2 churidars, then trousers, white jeans, Puma track
+    # pants and ADIDAS shorts. After its type, its wearer's other ethnic bottoms, and western casual bottoms last.
+    r, _ = _scratch(tmp_path)
+    q, other, *rest = _ids(r, gender="Men", articleType="Jeans")
+    _relabel(r, [q, other], articleType="Churidar", usage="Ethnic")
+    _relabel(r, _ids(r, gender="Men", articleType="Shirts")[:2], articleType="Trousers", subCategory="Bottomwear",
+             usage="Formal")
+    listed = [x.id for x in r.similar(q, k=20)]
+    far, casual = listed[-1], [i for i in rest if i in listed]
+    _relabel(r, [far], articleType="Trousers", subCategory="Bottomwear", usage="Ethnic")    # the least like it
+    _relabel(r, casual, usage="Casual")
+    listed = [x.id for x in r.similar(q, k=20)]
+    assert listed[:2] == [other, far], listed
+    # ... and the western casual jeans after the formal trousers, though nearer
+    formal = [i for i in listed if r.item(i)["usage"] == "Formal" and r.item(i)["subCategory"] == "Bottomwear"]
+    at = [listed.index(i) if i in listed else len(listed) for i in casual]
+    assert casual and formal and min(at) > max(map(listed.index, formal)), listed
+    # An ethnic product's Sports ones after the rest: a Nehru jacket listed a Sports T-shirt.
+    kurta, *kurtas = _ids(r, gender="Men", articleType="Kurtas")
+    before = [x.id for x in r.similar(kurta, k=len(kurtas) + 4)]
+    sporty = next(i for i in before if i not in kurtas)
+    _relabel(r, [sporty], usage="Sports")
+    after = [x.id for x in r.similar(kurta, k=len(kurtas) + 4)]
+    assert sporty not in after[:len(kurtas) + 3], (before, after)
+
+
+def test_an_ethnic_looks_stand_in_sandals_are_of_no_sportswear_brand(tmp_path):
+    # Stop 77's shopper: a men's churidar's "Complete the look" took "Nike Men Nike air embark Black Sandals", filed
+    # Casual (the men have no ethnic sandals), where the shop has other men's casual sandals.
+    r, _ = _scratch(tmp_path)
+    kurta = _ids(r, gender="Men", articleType="Kurtas")[0]
+    sandal = next(p.id for p in r.complete_the_look(kurta, k=4) if p.item["articleType"] == "Sandals")
+    sports = _ids(r, usage="Sports")
+    assert sports
+    for n, i in enumerate(sports):
+        _relabel(r, [i], productDisplayName=f"Nike Sportswear {n}")
+    _relabel(r, [sandal], productDisplayName="Nike Men Air Embark Sandals")
+    picked = [p for p in r.complete_the_look(kurta, k=4) if p.item["articleType"] == "Sandals"]
+    assert picked and picked[0].id != sandal and not picked[0].item["productDisplayName"].startswith("Nike")
+
+
 def test_a_product_named_for_a_child_is_a_childs_whatever_gender_it_is_filed_under(tmp_path):
     # "Palm Tree Kids Boys Check White Shorts" is filed as men's: its similar items were men's shorts, and it was
     # one of men's shorts' similar items.

@@ -377,13 +377,21 @@ class Outfits:
         (a Puma handbag beside a kurta)."""
         key = ("fit to stand in", usage)
         if key not in self._codes:
-            names = self.items["productDisplayName"].fillna("").astype(str)
             other = np.array([bool(said - {usage}) for said in self._named_usages()], bool)
+            self._codes[key] = self._named_its_type() & ~other & ~self._clashing_brand(usage)
+        return self._codes[key]
+
+    def _clashing_brand(self, usage: str) -> np.ndarray:
+        """(n,) bool, per version of the items and ``usage``: products of a brand
+        :data:`~fashionrec.looks.CLASHING_BRAND_SHARE` of whose products or more clash with it (Nike, ADIDAS, Puma
+        beside a kurta)."""
+        key = ("clashing brand", usage)
+        if key not in self._codes:
+            names = self.items["productDisplayName"].fillna("").astype(str)
             # A brand by its names' first word, as a search reads it ("Puma", "United" of United Colors of Benetton).
             brand = names.str.split().str[0].str.casefold().to_numpy(dtype=object)
             share = pd.Series(self._clashing(usage)).groupby(brand).mean()
-            clashing_brand = (pd.Series(brand).map(share) >= CLASHING_BRAND_SHARE).to_numpy()
-            self._codes[key] = self._named_its_type() & ~other & ~clashing_brand
+            self._codes[key] = (pd.Series(brand).map(share) >= CLASHING_BRAND_SHARE).to_numpy()
         return self._codes[key]
 
     def _named_usages(self) -> list[frozenset[str]]:
@@ -725,6 +733,13 @@ class Outfits:
                 if usage in DRESSED_UP and slot in ACCESSORY_SLOTS:
                     # A kurta's stand-in bag a clutch or a handbag named so, not a Puma shopper or a sling bag.
                     fit = cand & self._fit_to_stand_in(usage)
+                    if fit.any():
+                        cand = fit
+                elif usage in DRESSED_UP and slot in FOOTWEAR:
+                    # ... and its stand-in shoes or sandals of no sportswear brand where the slot has others: a men's
+                    # churidar's sandals were "Nike Men Nike air embark Black Sandals", filed Casual (stop 77's
+                    # shopper), beside 600 casual men's sandals of other brands.
+                    fit = cand & ~self._clashing_brand(usage)
                     if fit.any():
                         cand = fit
             if few and self._left_to_others(item_id, f"{slot} stand-in", cand, peer):

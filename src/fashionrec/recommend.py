@@ -135,7 +135,7 @@ from fashionrec.item_tables import (  # noqa: F401
 )
 from fashionrec.item_tables import brand_words as item_brand_words
 from fashionrec.levels import levels_fingerprint
-from fashionrec.looks import COMPOUND_COLOURS, NAMED_ALIAS
+from fashionrec.looks import CLASHING_USAGE, COMPOUND_COLOURS, NAMED_ALIAS
 from fashionrec.outfits import Outfits
 from fashionrec.photo_store import STORE_HEIGHT, STORE_WIDTH, fit_to_store
 from fashionrec.photo_wearer import WearerRead, read_wearer
@@ -206,6 +206,14 @@ ACCESSORY_WRONG_WEARER = 0.05
 # (ACCESSORY_WRONG_WEARER, the type's lead) a scent is chosen for its wearer: its wearer's fragrances of any type come
 # before the others' of its type, 0.3 ahead with the same look, so a men's deodorant keeps its men's perfumes first.
 FRAGRANCE_SUBCATEGORIES = frozenset({"Fragrance", "Perfumes"})
+# An ethnic bottom (a churidar, a salwar, a patiala) is worn under a kurta: after its own type (the type's lead,
+# _type_lead) its similar items list its wearer's other ethnic bottoms and leggings, then the rest by score. The men's
+# white churidar 30734 (6 men's churidars in the catalogue) listed 2 churidars, then trousers, white jeans, Puma
+# track pants and ADIDAS shorts (stop 77's shopper). Its wearer's Bottomwear filed Ethnic is of them too (a men's
+# ethnic trousers). And an ethnic product's similar items list what clashes with its usage (looks.CLASHING_USAGE:
+# Sports) after the rest, as a look never takes it: a Nehru jacket's listed a Sports T-shirt.
+ETHNIC_BOTTOMS = frozenset({"Churidar", "Salwar", "Patiala", "Salwar and Dupatta"})
+ETHNIC_BOTTOMS_KIN = ETHNIC_BOTTOMS | {"Leggings"}
 # Added, for a catalogue item's similar items, to those whose name says the same kind of their type
 # (vocabulary.KINDS: a polo among T-shirts, chinos among trousers, or none): a shape is what a shopper sees first
 # (a stylist's trial: 8 polos of 10 for a printed crew-neck T-shirt). Over 300 random T-shirts' top 10
@@ -1838,7 +1846,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
                     # Its wearer's of its type first, then the rest of the lead: a girl's shorts' nearest 200
                     # children's shorts, mostly boys', left out two girls' shorts further away that its list had
                     # held (stop 76, once the other sex's older children's joined the lead).
-                    for allow in (lead & wearers, lead):
+                    kin = self._ethnic_kin(wearer)
+                    tiers = (lead & wearers, lead) if kin is None else (lead & wearers, lead, kin & wearers)
+                    for allow in tiers:
                         have = int(np.count_nonzero(allow[rows]))
                         if have < shown and int(np.count_nonzero(allow)) - 1 > have:
                             ids, scores = self._join_nearest(ids, scores, query, k, filters, skip, dedupe, pool, allow)
@@ -1864,7 +1874,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
                     # Its type first, then the rest, each by score: a kids' watch filed Yellow listed two watches,
                     # then eight yellow children's T-shirts, then a blue Q&Q watch 11th in a small shop (the
                     # wearer's penalty took the type's weight off the grown-ups' watches; a shopper's trial).
-                    order = order[np.argsort(~lead[rows[order]], kind="stable")]
+                    order = order[np.argsort(self._lead_tiers(lead, wearer)[rows[order]], kind="stable")]
                 order = order[:mmr_pool]
                 ids, scores, cosines = ids[order], scores[order], cosines[order]
             if diversity > 0 and len(ids):
@@ -1932,6 +1942,35 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
             # leggings keep to girls' capris and shorts). A child's shoe or accessory has the grown-ups' of its type.
             lead = lead | (self._worn_by("child") & ~self._infants())
         return lead & self._is("articleType", article)
+
+    def _ethnic_kin(self, row: int) -> np.ndarray | None:
+        """(n,) bool: where the product at ``row`` is an ethnic bottom (:data:`ETHNIC_BOTTOMS`, or Bottomwear filed
+        Ethnic), the ethnic bottoms and leggings (:data:`ETHNIC_BOTTOMS_KIN`) and Bottomwear filed Ethnic; else None."""
+        types = self._is("articleType", sorted(ETHNIC_BOTTOMS_KIN))
+        filed = self._is("label:usage", "Ethnic") & self._is("label:subCategory", "Bottomwear")
+        if not (filed[row] or self._is("articleType", sorted(ETHNIC_BOTTOMS))[row]):
+            return None
+        return types | filed
+
+    def _lead_tiers(self, lead: np.ndarray, row: int) -> np.ndarray:
+        """(n,) int8, the order the similar items of the product at ``row`` list in, each tier by score: 0 its type's
+        lead (:meth:`_type_lead`), 1 its wearer's ethnic kin (:meth:`_ethnic_kin`), 2 the rest, 3 for an Ethnic
+        product what clashes with it (looks.CLASHING_USAGE: Sports), for an ethnic bottom western casual bottoms
+        too. Only 0 and 2 for any other product."""
+        tiers = np.where(lead, 0, 2).astype(np.int8)
+        if not self._is("label:usage", "Ethnic")[row] and self._ethnic_kin(row) is None:
+            return tiers
+        kin = self._ethnic_kin(row)
+        clash = [u for u in self._value_index("label:usage")[1] if frozenset((u, "Ethnic")) in CLASHING_USAGE]
+        last = self._is("label:usage", clash)
+        if kin is not None:
+            tiers[~lead & kin & self._wearers(row)] = 1
+            # ... and an ethnic bottom's western casual bottoms after its other types: jeans and track pants were
+            # a men's churidar's 4th and 5th, where its wearer has no other ethnic bottom, before formal trousers.
+            last = last | (self._is("label:subCategory", "Bottomwear") & ~kin
+                           & self._is("label:usage", ["Casual", *clash]))
+        tiers[~lead & last] = 3
+        return tiers
 
     def _join_nearest(self, ids: np.ndarray, scores: np.ndarray, query: np.ndarray, k: int, filters: dict | None,
                       skip: set[int], dedupe: bool, pool: int, allow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
