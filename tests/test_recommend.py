@@ -1841,6 +1841,9 @@ def test_the_text_search_reads_a_query_as_the_catalogue_page_does(tmp_path):
     ids = order("kurta pajama for women")
     assert set(ids[:len(women)]) == women and ids[len(women)] == int(it.loc[churidar, "id"]), \
         [r.item(i)["productDisplayName"] for i in ids[:len(women) + 1]]
+    # Stop 77: then the kurta sets ("kurta pyjama for boys" missed the catalogue's 4 boys' kurta sets).
+    assert ids[len(women) + 1] == int(it.loc[suit, "id"]), [r.item(i)["productDisplayName"] for i in ids]
+    assert "Kurta Sets" in r.parse_query("kurta pyjama for women")["articleType"]
     closest(salwar, "salwar kameez")
     assert order("salwar kameez")[:2] == [int(it.loc[suit, "id"]), int(it.loc[salwar, "id"])]
 

@@ -271,7 +271,9 @@ WIDE_PHRASES = {phrase: tuple(SYNONYMS[phrase][:1]) for phrase in (
 # (the wearer, the types it leads with, in order). "kurta pajama" listed women's kurtas by meaning though the
 # catalogue has 78 men's Kurtas and none of its 90 women's Kurta Sets is named with "pajama" (stop 65's trial); a
 # kurta pajama is a men's kurta with a churidar-cut pyjama, so the men's Kurtas, then the men's Churidars, lead.
-OUTFIT_SETS = {**{words: ("Men", ("Kurtas", "Churidar"))
+# Stop 77: then the sets filed so (Kurta Sets): "kurta pyjama for boys" listed 4 boys' kurtas and a churidar, not the
+# catalogue's 4 boys' kurta (dhoti) sets; the men have none, the women's come after their kurtas and churidars.
+OUTFIT_SETS = {**{words: ("Men", ("Kurtas", "Churidar", "Kurta Sets"))
                   for words in (("kurta", "pajama"), ("kurta", "pyjama"), ("kurtapajama",), ("kurtapyjama",))},
                # Stop 67: a salwar kameez (or salwar suit) is a women's set, filed as Kurta Sets (85 with photos), or
                # its pieces, Salwar and Dupatta (7) and Salwar (29); "salwar kameez" (no name says "kameez") listed
