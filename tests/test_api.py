@@ -954,6 +954,9 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     page = html.unescape(r.text)
     assert "No product matches “shrit”; showing “shirt”" in page and 'id="count">0 ' not in page
     back = re.search(r'id="corrected".*?href="([^"]+)"', page).group(1)
+    # ... said as the words as typed, not as a search of its own (stop 77's shopper: "Search for “grey tshrt”
+    # instead" read as if the misspelling were a real search).
+    assert re.search(r'id="corrected".*?<a [^>]*>Search exactly as typed: “shrit”</a>', page), page
     assert client.get(back).status_code == 200 and "closest=shrit" in back
     # Not where its closest matches by meaning are of other types: likenesses of spelling ("snekers" led to
     # Scullers scarves, a shopper trial).
@@ -962,7 +965,7 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     assert closest and {r.item["articleType"] for r in closest} == {"Watches"}
     page = html.unescape(client.get("/", params={"q": "shrit"}).text)
     assert "No product matches “shrit”; showing “shirt”" in page
-    assert "instead</a>" not in page.split('id="corrected"')[1].split("</p>")[0]
+    assert "<a " not in page.split('id="corrected"')[1].split("</p>")[0]
     # Not where the words as typed find one product by meaning ("addidas": a Lotto cap, a shopper trial).
     one = np.zeros(len(rec.items), bool)
     one[0] = True
@@ -970,7 +973,7 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     r = client.get("/", params={"q": "shrit"})
     page = html.unescape(r.text)
     assert "No product matches “shrit”; showing “shirt”" in page
-    assert "instead</a>" not in page.split('id="corrected"')[1].split("</p>")[0]
+    assert "<a " not in page.split('id="corrected"')[1].split("</p>")[0]
     monkeypatch.undo()
     # A short word whose correction is not safe, but which nothing matches by meaning either: the
     # correction's products rather than an empty page (before: "Did you mean jeans?" over 0 products).
@@ -981,7 +984,7 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     assert "q=jeans" in str(r.url) and "corrected=jeens" in str(r.url)
     assert "No product matches “jeens”; showing “jeans”" in html.unescape(r.text)
     # No link to "jeens" by meaning, which finds nothing (before: a link to an empty page).
-    assert "instead</a>" not in html.unescape(r.text).split('id="corrected"')[1].split("</p>")[0]
+    assert "<a " not in html.unescape(r.text).split('id="corrected"')[1].split("</p>")[0]
     # Several words, each misspelling corrected as one word is (before: the closest matches by meaning to
     # the misspelling, "blu jeens" 96 jeggings, with the correction only offered).
     r = client.get("/", params={"q": "blu jeens for men"})
