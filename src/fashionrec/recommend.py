@@ -1946,11 +1946,18 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
     def _ethnic_kin(self, row: int) -> np.ndarray | None:
         """(n,) bool: where the product at ``row`` is an ethnic bottom (:data:`ETHNIC_BOTTOMS`, or Bottomwear filed
         Ethnic), the ethnic bottoms and leggings (:data:`ETHNIC_BOTTOMS_KIN`) and Bottomwear filed Ethnic; else None."""
-        types = self._is("articleType", sorted(ETHNIC_BOTTOMS_KIN))
-        filed = self._is("label:usage", "Ethnic") & self._is("label:subCategory", "Bottomwear")
-        if not (filed[row] or self._is("articleType", sorted(ETHNIC_BOTTOMS))[row]):
+        if not (self._row_is("articleType", row, ETHNIC_BOTTOMS) or (self._row_is("label:usage", row, ("Ethnic",))
+                                                                     and self._row_is("label:subCategory", row,
+                                                                                      ("Bottomwear",)))):
             return None
-        return types | filed
+        return self._is("articleType", sorted(ETHNIC_BOTTOMS_KIN)) | (
+            self._is("label:usage", "Ethnic") & self._is("label:subCategory", "Bottomwear"))
+
+    def _row_is(self, column: str, row: int, values: Iterable[str]) -> bool:
+        """Whether the product at ``row`` has one of ``values`` in ``column`` (as :meth:`_is`, for one row: every
+        similar list asks, and a whole column's mask is 40k comparisons)."""
+        codes, index = self._value_index(column)
+        return int(codes[row]) in {index[v] for v in values if v in index}
 
     def _lead_tiers(self, lead: np.ndarray, row: int) -> np.ndarray:
         """(n,) int8, the order the similar items of the product at ``row`` list in, each tier by score: 0 its type's
@@ -1958,9 +1965,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ProductEdits, ItemTables, TextS
         product what clashes with it (looks.CLASHING_USAGE: Sports), for an ethnic bottom western casual bottoms
         too. Only 0 and 2 for any other product."""
         tiers = np.where(lead, 0, 2).astype(np.int8)
-        if not self._is("label:usage", "Ethnic")[row] and self._ethnic_kin(row) is None:
-            return tiers
         kin = self._ethnic_kin(row)
+        if kin is None and not self._row_is("label:usage", row, ("Ethnic",)):
+            return tiers
         clash = [u for u in self._value_index("label:usage")[1] if frozenset((u, "Ethnic")) in CLASHING_USAGE]
         last = self._is("label:usage", clash)
         if kin is not None:
