@@ -50,9 +50,8 @@ def _embed_frame(tagger: Tagger, frame: pd.DataFrame, batch_size: int, progress:
     out = pd.DataFrame({"id": frame["id"].to_numpy(np.int64), "vector": list(vectors.astype(np.float32)),
                         # what each vector was made from: a photo replaced since differs in size
                         "photo_bytes": [_photo_bytes(p) for p in frame["image_path"]],
-                        # and its bytes' digest, as the catalogue check takes it: an index built from these shards
-                        # records it (photo_digests.csv), so its next rebuild reuses them and `index check --data`
-                        # tells a photo replaced since; without it both were lost to a Ray build (stop 77)
+                        # and its bytes' digest, as the catalogue check takes it: a build from these shards refuses
+                        # a photo replaced since by one of the same size, which the size alone let through (stop 77)
                         "photo_digest": [_photo_digest(p) for p in frame["image_path"]]})
     return pd.concat([out, predicted_frame(tagger, probs)], axis=1)
 
