@@ -363,15 +363,22 @@ def catalogue_page(
     # The "On sale" box (stop 77: a shopper had to type "on sale"), offered where a product is on sale now; ticked in
     # an old link where none is, said and left out, as a filter value the catalogue lacks is.
     # A product the shop hides is no product a shopper can be shown on sale (stop 77's integration review: a Magento
-    # shop whose one sale was a disabled product's offered the box, and ticked it listed nothing).
+    # shop whose one sale was a disabled product's offered the box, and ticked it listed nothing), nor is a sold-out
+    # one on a page that leaves sold-out products out (the same review: the box offered, ticked it listed none).
     with service.reading():
         sale_rows = service.rec.on_sale()
-        any_on_sale = sale_rows is not None and bool((sale_rows & ~service.rec.hidden_rows()).any())
+        shown = ~service.rec.hidden_rows() if include_sold_out else ~(
+            service.rec.hidden_rows() | service.rec.sold_out_rows())
+        any_on_sale = sale_rows is not None and bool((sale_rows & shown).any())
+        sold_out_on_sale = not any_on_sale and sale_rows is not None and bool(
+            (sale_rows & ~service.rec.hidden_rows()).any())
     sale_box = on_sale_box.strip().casefold() in TICKED
     if sale_box and any_on_sale:
         price[SALE_FILTER] = True
     elif sale_box:
-        notices.append("No product of the catalogue is on sale now, so the On sale filter was left out.")
+        notices.append("No product in stock is on sale now (only sold-out ones are), so the On sale filter was left "
+                       "out." if sold_out_on_sale else
+                       "No product of the catalogue is on sale now, so the On sale filter was left out.")
         sale_box = False
     boxed_sale = {"on_sale": "true"} if sale_box else {}
     if bounded:
@@ -624,8 +631,11 @@ def catalogue_page(
             facets = service.rec.facets(with_price() or {}, query if total else None)
     if (on_sale or sale_box) and not total and not query:
         # "sale" under Gender: Men where no men's product is on sale: an empty page, nothing said of why.
-        notices.append("No product on sale matches " + (", ".join(f"{LABELS[k]}: {v}" for k, v in chosen.items())
-                                                         or "the price chosen") + ".")
+        # With nothing chosen and no price, none shown is on sale (sold out or hidden): "matches the price chosen"
+        # named a price nobody chose (stop 77's integration review).
+        what = ", ".join(f"{LABELS[k]}: {v}" for k, v in chosen.items()) or (
+            "the price chosen" if price.get("price") else "")
+        notices.append(f"No product on sale matches {what}." if what else "No product shown here is on sale now.")
     pages = max(1, -(-total // PAGE_SIZE))
     # The price in force, the words' ("shirts under 1000") as the boxes': the words are searched without it, so
     # the boxes show it and every link carries it ("summer tshirts under 3000" linked page 2 as
